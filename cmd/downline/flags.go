@@ -1,0 +1,39 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+)
+
+// newFlagSet returns a flag set for one subcommand whose --help prints the
+// synopsis, the description and the flags to stdout.
+func newFlagSet(e *env, name, synopsis, description string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fs.SetOutput(e.stdout)
+		fmt.Fprintf(e.stdout, "Usage: downline %s [flags] %s\n\n%s\n\nFlags:\n", name, synopsis, description)
+		fs.PrintDefaults()
+		fs.SetOutput(e.stderr)
+	}
+	return fs
+}
+
+// parseFlags parses args; --help yields errHelp wrapped so that run returns
+// it and main exits 0, and any other parse error is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return helpShown{}
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// helpShown is returned after --help printed the usage; it exits 0.
+type helpShown struct{}
+
+func (helpShown) Error() string { return "help shown" }
