@@ -1,0 +1,125 @@
+package compliance
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// workedIDS is the §5.3 worked example: ten participants, all enrolled for
+// the full year, with gross compensation and tracked costs in dollars.
+func workedIDS() IDSInput {
+	gross := []int64{0, 0, 0, 0, 0, 40, 120, 300, 900, 12000}
+	costs := []int64{0, 49, 0, 120, 0, 49, 0, 49, 300, 600}
+	in := IDSInput{Year: 2025, PlanVersions: []string{"reference-default 2025.1"},
+		DatasetHash: "sha256:test", Generator: "compliance test", Contact: "compliance@example.com"}
+	for i := range gross {
+		in.Records = append(in.Records, IncomeRecord{
+			ID:    string(rune('a' + i)),
+			Gross: gross[i] * 100, TrackedCost: costs[i] * 100, FromCuV: gross[i] * 100,
+			Active: gross[i] > 0,
+		})
+	}
+	return in
+}
+
+func TestComputeIDSWorkedExample(t *testing.T) {
+	s, err := ComputeIDS(workedIDS())
+	if err != nil {
+		t.Fatalf("ComputeIDS: %v", err)
+	}
+	checks := []struct {
+		name      string
+		got, want string
+	}{
+		{"N_all", strconv.Itoa(s.NAll), "10"},
+		// 5 of 10 earned 0.
+		{"zero share", s.ZeroShare.Percent(0), "50 %"},
+		// Sorted gross: middle two are 0 and 40 → (0 + 40)/2 = $20.
+		{"median gross", Money(s.Gross.Median), "20.00"},
+		// 13,360 / 10 = $1,336.
+		{"mean gross", Money(s.Gross.Mean), "1336.00"},
+		// 12,000 / 13,360 = 0.8982.
+		{"top-10 % share", s.Top10Share.Percent(1), "89.8 %"},
+		// All but the 12,000 earner: 9/10.
+		{"≤ $1,000 share", s.Gross.AtMost1000Share.Percent(0), "90 %"},
+		// Net [0, −49, 0, −120, 0, −9, 120, 251, 600, 11,400]: three negative.
+		{"net < 0 share", s.NetNegativeShare.Percent(0), "30 %"},
+		// Sorted net [−120, −49, −9, 0, 0, 0, …] → (0 + 0)/2.
+		{"median net", Money(s.Net.Median), "0.00"},
+		{"full-year cohort", strconv.Itoa(s.FullYear.N), "10"},
+		{"CuV share", s.CuVShare.Percent(0), "100 %"},
+		{"max band", s.Gross.MaxBand, "$5,000.01–25,000"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %s, want %s", c.name, c.got, c.want)
+		}
+	}
+	// Σ|x_i−x_j| = 232,400; 2n²μ = 2·100·1,336 = 267,200; G = 0.86976.
+	if math.Abs(s.Gini-0.870) > 0.001 {
+		t.Errorf("Gini = %.4f, want 0.870 ± 0.001", s.Gini)
+	}
+	var gotBands []int
+	for _, b := range s.Gross.Bands {
+		gotBands = append(gotBands, b.Count)
+	}
+	// Five at $0; 40 → $0.01–100; 120 and 300 → 100–500; 900 → 500–1,000;
+	// 12,000 → 5,000–25,000.
+	wantBands := []int{5, 1, 2, 1, 0, 1, 0, 0}
+	if diff := cmp.Diff(wantBands, gotBands); diff != "" {
+		t.Errorf("band counts (-want +got):\n%s", diff)
+	}
+}
+
+func TestIDSHeadlineOrder(t *testing.T) {
+	s, err := ComputeIDS(workedIDS())
+	if err != nil {
+		t.Fatalf("ComputeIDS: %v", err)
+	}
+	idx := func(sub string) int {
+		for i, h := range s.Headline {
+			if strings.Contains(h, sub) {
+				return i
+			}
+		}
+		return -1
+	}
+	zero, median, top := idx("no compensation"), idx("median participant"), idx("top 10 %")
+	if zero < 0 || median < 0 || top < 0 {
+		t.Fatalf("headline %q lacks a figure (zero %d, median %d, top %d)", s.Headline, zero, median, top)
+	}
+	if !(zero < top && median < top) {
+		t.Errorf("headline order zero %d, median %d, top %d: Z and median must precede top earners", zero, median, top)
+	}
+	if !strings.Contains(s.Headline[zero], "50.0 %") || !strings.Contains(s.Headline[median], "$20.00") {
+		t.Errorf("headline = %q, want 50.0 %% and $20.00", s.Headline)
+	}
+}
+
+func TestComputeIDSIncomplete(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*IDSInput)
+		field string
+	}{
+		{"no year", func(in *IDSInput) { in.Year = 0 }, "period"},
+		{"no participants", func(in *IDSInput) { in.Records = nil }, "population"},
+		{"no contact", func(in *IDSInput) { in.Contact = "" }, "provenance"},
+		{"no dataset hash", func(in *IDSInput) { in.DatasetHash = "" }, "provenance"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := workedIDS()
+			tt.edit(&in)
+			_, err := ComputeIDS(in)
+			if !errors.Is(err, ErrIncomplete) || !strings.Contains(err.Error(), tt.field) {
+				t.Errorf("ComputeIDS = %v, want ErrIncomplete naming %q", err, tt.field)
+			}
+		})
+	}
+}
