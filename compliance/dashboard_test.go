@@ -1,0 +1,62 @@
+package compliance
+
+import "testing"
+
+func TestDashboard(t *testing.T) {
+	in := DashboardInput{
+		// TX-07 worked test: revenue 10.0 M, CuV 6.5 M, RPCV 1.2 M → EU 0.77.
+		Revenue12: 1_000_000_000, CuV12: 650_000_000, RPCV12: 120_000_000,
+		// Period: CuV 7,000, RPCV 3,000 → CSH 0.70 (warn, ≥ 2/3).
+		CuV: 700000, RPCV: 300000, PCV: 500000,
+		// Pay 3,400 of CV 10,000 → 34 % (warn, ≤ 35 %).
+		Compensation: 340000, CompOnRPCV: 40000,
+		// 10 participants, 7 with 0; top 1 % is the one 3,000 earner of 3,400.
+		PerParticipant: []int64{0, 0, 0, 0, 0, 0, 0, 10000, 30000, 300000},
+		MLCCandidates:  20, VemmaFailures: 1,
+		Refunds: 5000, GrossRevenue: 1000000,
+		Buybacks: 0, ResalePurchases: 0,
+		Recouped: 3, Participants: 10,
+		LeftWithin12: 5, Joined12: 10,
+	}
+	want := map[string]struct {
+		value string
+		level Level
+	}{
+		"eu_share":             {"77.0 %", LevelBlock},
+		"customer_share":       {"70.0 %", LevelWarn},
+		"pay_on_own_purchases": {"11.8 %", LevelOK},   // 400 / 3,400
+		"personal_use_share":   {"41.7 %", LevelWarn}, // 5,000 / 12,000
+		"vemma_failures":       {"5.0 %", LevelOK},
+		"payout_ratio":         {"34.0 %", LevelWarn},
+		"top1_share":           {"88.2 %", LevelWarn}, // 3,000 / 3,400
+		"zero_share":           {"70.0 %", LevelWarn},
+		"refund_rate":          {"0.5 %", LevelOK},
+		"buyback_rate":         {"n/a", LevelNA},
+		"recoup_rate":          {"30.0 %", LevelWarn},
+		"first_year_attrition": {"50.0 %", LevelOK}, // not above 50 %
+	}
+	got := Dashboard(in, DefaultParams())
+	if len(got) != len(want) {
+		t.Fatalf("Dashboard returned %d KPIs, want %d", len(got), len(want))
+	}
+	for _, k := range got {
+		w, ok := want[k.ID]
+		if !ok {
+			t.Errorf("unexpected KPI %q", k.ID)
+			continue
+		}
+		if v := k.Value.Percent(1); v != w.value || k.Level != w.level {
+			t.Errorf("KPI %s = %s %s, want %s %s", k.ID, v, k.Level, w.value, w.level)
+		}
+	}
+}
+
+func TestDashboardPayoutBlock(t *testing.T) {
+	// CV 10,000, pay 3,600 → 36 % > 35 %.
+	in := DashboardInput{CuV: 1000000, Compensation: 360000}
+	for _, k := range Dashboard(in, DefaultParams()) {
+		if k.ID == "payout_ratio" && k.Level != LevelBlock {
+			t.Errorf("payout ratio %s level %s, want BLOCK", k.Value.Percent(1), k.Level)
+		}
+	}
+}
