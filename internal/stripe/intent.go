@@ -106,6 +106,22 @@ type Lookup interface {
 	IsKnownCustomer(customerID string) bool
 }
 
+// MapLookup is a Lookup over in-memory maps, for callers that load the
+// price mapping and the relevant customers before mapping an event.
+type MapLookup struct {
+	Products  map[string]string // Stripe price id → Downline product
+	Customers map[string]bool   // Stripe customer ids Downline knows
+}
+
+// ProductForPrice implements Lookup.
+func (l MapLookup) ProductForPrice(priceID string) (string, bool) {
+	p, ok := l.Products[priceID]
+	return p, ok
+}
+
+// IsKnownCustomer implements Lookup.
+func (l MapLookup) IsKnownCustomer(customerID string) bool { return l.Customers[customerID] }
+
 // Mapping configures Intents.
 type Mapping struct {
 	Lookup   Lookup
