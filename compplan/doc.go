@@ -1,0 +1,74 @@
+// Package compplan is the commission engine: compensation plans as data
+// and a pure, deterministic evaluation of one period that explains every
+// cent. It imports only the standard library and the YAML parser.
+//
+// # Contract (stable; extended, never renamed)
+//
+// Plans:
+//
+//	p, err := compplan.LoadPlan("plan.yaml")   // or ParsePlan(io.Reader)
+//
+// Errors are *PlanError values (joined) naming file:line:column, the YAML
+// path ("bonuses[1].levels[0].rate_pct") and what is wrong. A Plan is
+// plain typed data: Volume (RPCV caps, TX-03), Active, Ranks with
+// Requirements (Metric cuv|pv|gv|qualifying_gv|legs_with_rank|
+// legs_with_volume|active_customers), RankGracePeriods, Gates (PayoutCap
+// TX-08, MinActiveCustomers TX-06, CustomerShareMin TX-04), Compliance
+// (fees, kit, buyback, cooling-off; read by the linter only), SKUs, and
+// Bonuses, a tagged union on Kind (direct|unilevel|stairstep|binary|
+// matching|faststart|pool) with Trigger, Basis ([]Basis of cuv|rpcv|bv),
+// Rate, Cap, MinRank and per-kind fields (Levels, Compression, Steps,
+// Generations, Cycle, Matches, Days, Shares...). Rates are exact fractions
+// (Rate{Num, Den}); money is int64 minor units. Plan.Src maps YAML paths to
+// lines for tools that report against the file.
+//
+// Input, one call:
+//
+//	res, err := compplan.Evaluate(p, &compplan.Snapshot{Period: per,
+//		Distributors: ds, Orders: os, Volumes: vs, State: st})
+//
+// or streaming, so that 100M orders never need to be held:
+//
+//	t, err := compplan.NewTree(ds)              // validate, index, order
+//	agg := compplan.NewAggregator(p, t, per)
+//	for o := range orders { err = agg.Add(o) }  // and/or agg.AddVolume(v)
+//	res, err := compplan.EvaluateVolumes(agg, st)
+//
+// Distributor{ID, Sponsor, Placement, Side, JoinedAt, Status}; Order{ID,
+// Distributor, Customer, Purpose, PaidAt, CV, QV, BV, Amount, RefundOf} in
+// minor units (a refund has negative values); Volume is the pre-aggregated
+// per-distributor form; Period from ParsePeriod("2026-10", loc). Bad input
+// is a *RecordError naming the record index and field (CSV readers turn it
+// into file:line:column).
+//
+// Output: Result, indexed by the tree's canonical order (breadth-first
+// over the sponsor tree, roots and siblings by ascending ID):
+// res.Len(), res.Distributor(i) (CuV, RPCV, PV, GV, active, paid-as and
+// title rank, binary figures, earnings per bonus, total), res.Legs(i),
+// res.NumLines(), res.Line(j) (earner, bonus, source, level, compressed
+// level, basis, rate, scale, amount, withheld gate), res.Explain(j) (one
+// sentence, rendered on demand), res.Totals(), res.Total(), res.TotalCV(),
+// res.Scale(), res.StateOut(), res.Hash() / res.HashHex() (canonical
+// SHA-256, see Hash for the encoding), res.WriteJSON(w).
+//
+// CSV readers for `downline calc`: ReadDistributorsCSV, ReadOrdersCSV (see
+// csv.go); state files: ReadState, WriteState.
+//
+// # Semantics
+//
+// Domain terms follow docs/domain.md. Amounts: each line is computed
+// exactly (basis × rate × scale) and rounded once, half away from zero.
+// The payout cap (TX-08) scales every bonus but direct commission by a
+// nine-place decimal S, rounded down and lowered further if rounding would
+// break the cap. Per-distributor caps add a negative adjustment line. Gates
+// TX-04 and TX-06 withhold multi-level pay (every bonus but direct): the
+// line is kept with amount zero and names the gate.
+//
+// # Performance
+//
+// IDs map to dense int32 indices once; all per-distributor data is
+// columnar; roll-ups are one reverse pass (children are contiguous);
+// dynamic compression follows an active-ancestor array; lines are 20-byte
+// columnar records in fixed chunks, their basis, rate and explanation
+// derived on demand.
+package compplan

@@ -1,0 +1,388 @@
+package compplan
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+)
+
+// Result is the outcome of one commission run, in the engine's columnar
+// form. Distributor i is the tree's index i (canonical breadth-first
+// order); use Distributor, Line and Explain to read it, Hash for the
+// canonical digest, WriteJSON for the issue-3 JSON document.
+type Result struct {
+	plan   *Plan
+	tree   *Tree
+	period Period
+
+	cuv, pcv, rpcv, pv, gv, fsv, bv []int64
+	active                          []bool
+	paid, title                     []int8
+	graceUsed                       []int16
+	cust12                          []int32
+	gate                            []uint8 // flagTX06|flagTX04 when multi-level pay is withheld
+	custSeen                        map[int32][]CustomerSeen
+	prevPaid                        []int8 // nil without carried state
+
+	// binary (nil when the plan has none)
+	binL, binR, carryL, carryR, matched []int64
+	carryAge                            []int32
+	// stair-step (nil when the plan has none)
+	ssgv  []int64
+	step  []int8
+	broke []bool
+
+	earn     [][]int64 // [bonus][distributor], final
+	raw      [][]int64 // [bonus][distributor], before payout scaling; kept for matched bonuses only
+	pool     []int64   // per bonus: pool amount
+	poolSh   [][]int32 // per bonus: shares per distributor
+	poolTot  []int64
+	minRank  []int8 // per bonus
+	totals   []int64
+	total    int64
+	totalCV  int64
+	budget   int64
+	scale    Rate
+	lines    lineStore
+}
+
+// EvaluateVolumes evaluates the plan over the aggregated volumes and the
+// state carried in (nil for none).
+func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
+	p, t := a.plan, a.tree
+	if err := p.checkComputable(); err != nil {
+		return nil, err
+	}
+	n := t.Len()
+	r := &Result{plan: p, tree: t, period: a.period, cuv: a.cuv, pcv: a.pcv, fsv: a.fsv, bv: a.bv, scale: Rate{1, 1}}
+	r.volumes()
+	r.carryIn(st, a)
+	r.active = make([]bool, n)
+	for i := range n {
+		r.active[i] = t.status[i] == StatusActive && r.cuv[i] >= p.Active.MinCuV && int(a.custOrders[i]) >= p.Active.MinCustomerOrders
+	}
+	r.groupVolume()
+	r.ranks()
+	r.gates(a)
+	r.earn = make([][]int64, len(p.Bonuses))
+	r.raw = make([][]int64, len(p.Bonuses))
+	r.pool = make([]int64, len(p.Bonuses))
+	r.poolSh = make([][]int32, len(p.Bonuses))
+	r.poolTot = make([]int64, len(p.Bonuses))
+	r.minRank = make([]int8, len(p.Bonuses))
+	matched := make([]bool, len(p.Bonuses))
+	for bi := range p.Bonuses {
+		b := &p.Bonuses[bi]
+		r.minRank[bi] = int8(p.RankIndex(b.MinRank))
+		for _, m := range b.Matches {
+			matched[p.BonusIndex(m)] = true
+		}
+	}
+	for bi := range p.Bonuses {
+		b := &p.Bonuses[bi]
+		r.earn[bi] = make([]int64, n)
+		switch b.Kind {
+		case KindDirect:
+			r.direct(bi, b)
+		case KindUnilevel:
+			r.unilevel(bi, b)
+		case KindStairStep:
+			r.stairStep(bi, b)
+		case KindBinary:
+			r.binary(bi, b)
+		case KindMatching:
+			r.matching(bi, b)
+		case KindFastStart:
+			r.fastStart(bi, b)
+		case KindPool:
+			r.poolBonus(bi, b)
+		}
+		r.applyCap(bi, b)
+		if matched[bi] {
+			r.raw[bi] = slices.Clone(r.earn[bi])
+		}
+	}
+	r.payoutCap()
+	return r, nil
+}
+
+// checkComputable refuses plans the engine must never pay (PL-01, PL-03).
+func (p *Plan) checkComputable() error {
+	for _, b := range p.Bonuses {
+		if err := checkImplemented(&b); err != nil {
+			return err
+		}
+		switch b.Trigger {
+		case TriggerCustomerOrder, TriggerPeriodVolume:
+		default:
+			return fmt.Errorf("bonus %s: trigger %q pays for enrolment or fees, which the engine never computes (PL-01)", b.ID, b.Trigger)
+		}
+	}
+	return nil
+}
+
+// volumes computes RPCV and PV (TX-03).
+func (r *Result) volumes() {
+	n := r.tree.Len()
+	r.rpcv = make([]int64, n)
+	r.pv = make([]int64, n)
+	pu := r.plan.Volume.PersonalUse
+	for i := range n {
+		if pu != nil && r.pcv[i] > 0 && r.cuv[i] > 0 {
+			v := r.pcv[i]
+			if pu.Cap > 0 {
+				v = min(v, pu.Cap)
+			}
+			// CuV × s/(1−s), rounded down so the share cap holds.
+			rel := floorMulDiv(r.cuv[i], pu.Share.Num, pu.Share.Den-pu.Share.Num)
+			r.rpcv[i] = min(v, rel)
+		}
+		r.pv[i] = r.cuv[i] + r.rpcv[i]
+	}
+}
+
+// floorMulDiv returns floor(a×b/c) for a, b ≥ 0 and c > 0.
+func floorMulDiv(a, b, c int64) int64 {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi >= uint64(c) {
+		return 1<<63 - 1
+	}
+	q, _ := bits.Div64(hi, lo, uint64(c))
+	return int64(min(q, 1<<63-1))
+}
+
+// carryIn maps the carried state onto indices and merges this period's
+// customers into the trailing-12-month sets.
+func (r *Result) carryIn(st *State, a *Aggregator) {
+	n := r.tree.Len()
+	p := r.plan
+	r.paid = make([]int8, n)
+	r.title = make([]int8, n)
+	r.graceUsed = make([]int16, n)
+	var prevPaid []int8
+	hasBinary := slices.ContainsFunc(p.Bonuses, func(b Bonus) bool { return b.Kind == KindBinary })
+	if hasBinary {
+		r.carryL, r.carryR = make([]int64, n), make([]int64, n)
+		r.carryAge = make([]int32, n)
+	}
+	cur := monthIndex(r.period.Name)
+	seen := map[int32][]CustomerSeen{}
+	if st != nil {
+		prevPaid = make([]int8, n)
+		for _, c := range st.Distributors {
+			k := r.tree.lookup.find(c.ID)
+			if k < 0 {
+				continue
+			}
+			r.title[k] = int8(p.RankIndex(c.TitleRank))
+			prevPaid[k] = int8(p.RankIndex(c.PaidRank))
+			r.graceUsed[k] = int16(c.GraceUsed)
+			if hasBinary {
+				r.carryL[k], r.carryR[k], r.carryAge[k] = c.CarryLeft, c.CarryRight, int32(c.CarryAge)
+			}
+			if a.needCustomers {
+				for _, cs := range c.Customers {
+					if m := monthIndex(cs.Period); m >= 0 && cur-m < 12 && cur-m > 0 {
+						seen[k] = append(seen[k], cs)
+					}
+				}
+			}
+		}
+	}
+	r.prevPaid = prevPaid
+	if !a.needCustomers {
+		return
+	}
+	r.cust12 = make([]int32, n)
+	for k, m := range a.customers {
+		list := seen[k]
+		for c := range m {
+			if j := slices.IndexFunc(list, func(x CustomerSeen) bool { return x.ID == c }); j >= 0 {
+				list[j].Period = r.period.Name
+			} else {
+				list = append(list, CustomerSeen{ID: c, Period: r.period.Name})
+			}
+		}
+		seen[k] = list
+	}
+	for k, list := range seen {
+		slices.SortFunc(list, func(x, y CustomerSeen) int { return cmpString(x.ID, y.ID) })
+		r.cust12[k] = int32(len(list))
+	}
+	r.custSeen = seen
+}
+
+// groupVolume computes GV bottom-up: one reverse pass over the canonical
+// order, children being contiguous.
+func (r *Result) groupVolume() {
+	t := r.tree
+	r.gv = make([]int64, t.n)
+	for i := t.n - 1; i >= 0; i-- {
+		g := r.pv[i]
+		for c := t.childStart[i]; c < t.childStart[i+1]; c++ {
+			g += r.gv[c]
+		}
+		r.gv[i] = g
+	}
+}
+
+// gates computes, per distributor, which gates withhold multi-level pay.
+func (r *Result) gates(a *Aggregator) {
+	g := r.plan.Gates
+	n := r.tree.Len()
+	r.gate = make([]uint8, n)
+	if g.MinActiveCustomers > 0 {
+		for i := range n {
+			if r.cust12 == nil || int(r.cust12[i]) < g.MinActiveCustomers {
+				r.gate[i] |= flagTX06
+			}
+		}
+	}
+	if !g.CustomerShareMin.IsZero() {
+		t := r.tree
+		oc, ot := slices.Clone(a.custRev), slices.Clone(a.totRev)
+		for i := n - 1; i >= 0; i-- {
+			for c := t.childStart[i]; c < t.childStart[i+1]; c++ {
+				oc[i] += oc[c]
+				ot[i] += ot[c]
+			}
+			if ot[i] <= 0 {
+				continue
+			}
+			// Pass only when oc/ot > min, i.e. oc×den > num×ot.
+			if oc[i] <= 0 {
+				r.gate[i] |= flagTX04
+				continue
+			}
+			h1, l1 := bits.Mul64(uint64(oc[i]), uint64(g.CustomerShareMin.Den))
+			h2, l2 := bits.Mul64(uint64(ot[i]), uint64(g.CustomerShareMin.Num))
+			if h1 < h2 || h1 == h2 && l1 <= l2 {
+				r.gate[i] |= flagTX04
+			}
+		}
+	}
+}
+
+// basisVol returns the bonus's basis volume of distributor i: the sum of
+// its named volumes, never negative.
+func (r *Result) basisVol(b *Bonus, i int) int64 {
+	var v int64
+	for _, bs := range b.Basis {
+		switch bs {
+		case BasisCuV:
+			v += max(r.cuv[i], 0)
+		case BasisRPCV:
+			v += r.rpcv[i]
+		case BasisBV:
+			v += max(r.bv[i], 0)
+		}
+	}
+	return v
+}
+
+// emit appends a line and adds its amount to the earner's earnings.
+func (r *Result) emit(bi int, earner, source int, amount int64, level, flags int) {
+	if g := int(r.gate[earner]); g != 0 && r.plan.Bonuses[bi].Kind.IsOverride() {
+		flags |= g
+		amount = 0
+	}
+	r.lines.add(int32(earner), int32(source), amount, packMeta(bi, level, flags))
+	r.earn[bi][earner] += amount
+}
+
+func (r *Result) direct(bi int, b *Bonus) {
+	for i := range r.tree.n {
+		if r.tree.status[i] != StatusActive || r.paid[i] < r.minRank[bi] {
+			continue
+		}
+		if v := r.basisVol(b, i); v > 0 {
+			r.emit(bi, i, i, MulRound(v, b.Rate, Rate{1, 1}), 0, 0)
+		}
+	}
+}
+
+// activeAncestors returns, per distributor, the nearest active strict
+// ancestor (-1 when none): dynamic compression jumps along it.
+func (r *Result) activeAncestors() []int32 {
+	t := r.tree
+	aa := make([]int32, t.n)
+	for i := range t.n {
+		p := t.parent[i]
+		switch {
+		case p < 0:
+			aa[i] = -1
+		case r.active[p]:
+			aa[i] = p
+		default:
+			aa[i] = aa[p]
+		}
+	}
+	return aa
+}
+
+func (r *Result) unilevel(bi int, b *Bonus) {
+	t := r.tree
+	L := len(b.Levels)
+	req := make([]int8, L)
+	for k, l := range b.Levels {
+		req[k] = max(l.minRank, r.minRank[bi])
+	}
+	dynamic := b.Compression == CompressionDynamic
+	next := t.parent
+	if dynamic {
+		next = r.activeAncestors()
+	}
+	one := Rate{1, 1}
+	for s := range t.n {
+		basis := r.basisVol(b, s)
+		if basis <= 0 || !b.PayInactiveSellers && !r.active[s] {
+			continue
+		}
+		k := 1
+		for a := next[s]; a >= 0 && k <= L; a = next[a] {
+			if !r.active[a] {
+				k++ // no compression: the level is used up and its share is breakage
+				continue
+			}
+			if r.paid[a] < req[k-1] {
+				if !b.PassUpUnqualified {
+					k++ // occupies the level and forgoes it
+				}
+				continue
+			}
+			r.emit(bi, int(a), s, MulRound(basis, b.Levels[k-1].Rate, one), k, 0)
+			k++
+		}
+	}
+}
+
+func (r *Result) fastStart(bi int, b *Bonus) {
+	t := r.tree
+	for s := range t.n {
+		if r.fsv[s] <= 0 {
+			continue
+		}
+		a := t.parent[s]
+		if a < 0 || !r.active[a] || r.paid[a] < r.minRank[bi] {
+			continue
+		}
+		r.emit(bi, int(a), s, MulRound(r.fsv[s], b.Rate, Rate{1, 1}), 1, 0)
+	}
+}
+
+// applyCap adds a negative adjustment line for every earner whose
+// earnings in the bonus exceed its per-distributor cap.
+func (r *Result) applyCap(bi int, b *Bonus) {
+	if b.Cap <= 0 {
+		return
+	}
+	for e, v := range r.earn[bi] {
+		if v > b.Cap {
+			r.lines.add(int32(e), int32(e), b.Cap-v, packMeta(bi, 0, flagCap))
+			r.earn[bi][e] = b.Cap
+		}
+	}
+}

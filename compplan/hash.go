@@ -1,0 +1,148 @@
+package compplan
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"runtime"
+	"sync"
+)
+
+// Hash returns the canonical SHA-256 of the result. The encoding (version
+// "downline-result/1") is, all integers little-endian:
+//
+//	header: "downline-result/1\n" plan-id "\n" plan-version "\n" period "\n"
+//	        u64 distributors, u64 lines, u64 bonuses
+//	the SHA-256 digest of each block of 65536 distributors, in canonical
+//	  order (breadth-first over the sponsor tree, roots and siblings by
+//	  ascending ID), each distributor encoded as
+//	  i64 id, i64 sponsor id (0 for a root), i64 CuV, RPCV, PV, GV,
+//	  u8 active, u8 paid-as rank, u8 title rank, u8 withheld-gate flags,
+//	  i64 binary left, right, matched, carry-left, carry-right (0 without a binary bonus),
+//	  i64 earnings per bonus in plan order
+//	the SHA-256 digest of each block of 65536 lines, in line order, each
+//	  encoded as i64 earner id, i64 source id, u8 bonus index,
+//	  u8 compressed level, u8 flags, i64 amount
+//	i64 total per bonus in plan order, i64 total, i64 total CV,
+//	  i64 scale numerator, i64 scale denominator
+//
+// Blocks are hashed in parallel, so the digest is the same for any
+// GOMAXPROCS and any input order. Basis, rate and explanation are derived
+// from the hashed fields and the plan, so they are covered.
+func (r *Result) Hash() [32]byte {
+	nd := r.tree.n
+	nb := len(r.plan.Bonuses)
+	dBlocks := (nd + chunkSize - 1) / chunkSize
+	lBlocks := len(r.lines.chunks)
+	digests := make([][32]byte, dBlocks+lBlocks)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), dBlocks+lBlocks) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 0, 1<<16)
+			for k := range jobs {
+				h := sha256.New()
+				if k < dBlocks {
+					r.hashDistributors(h.Write, &buf, k*chunkSize, min((k+1)*chunkSize, nd))
+				} else {
+					c := k - dBlocks
+					r.hashLines(h.Write, &buf, c*chunkSize, min((c+1)*chunkSize, r.lines.n))
+				}
+				h.Sum(digests[k][:0])
+			}
+		}()
+	}
+	for k := range digests {
+		jobs <- k
+	}
+	close(jobs)
+	wg.Wait()
+
+	h := sha256.New()
+	h.Write([]byte("downline-result/1\n" + r.plan.ID + "\n" + r.plan.Version + "\n" + r.period.Name + "\n"))
+	var b []byte
+	b = binary.LittleEndian.AppendUint64(b, uint64(nd))
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.lines.n))
+	b = binary.LittleEndian.AppendUint64(b, uint64(nb))
+	h.Write(b)
+	for _, d := range digests {
+		h.Write(d[:])
+	}
+	b = b[:0]
+	for _, v := range r.totals {
+		b = binary.LittleEndian.AppendUint64(b, uint64(v))
+	}
+	for _, v := range []int64{r.total, r.totalCV, r.scale.Num, r.scale.Den} {
+		b = binary.LittleEndian.AppendUint64(b, uint64(v))
+	}
+	h.Write(b)
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// HashHex returns Hash as lower-case hex.
+func (r *Result) HashHex() string {
+	h := r.Hash()
+	return hex.EncodeToString(h[:])
+}
+
+func (r *Result) hashDistributors(write func([]byte) (int, error), buf *[]byte, from, to int) {
+	t := r.tree
+	le := binary.LittleEndian
+	b := (*buf)[:0]
+	for i := from; i < to; i++ {
+		var sp ID
+		if p := t.parent[i]; p >= 0 {
+			sp = t.ids[p]
+		}
+		b = le.AppendUint64(b, uint64(t.ids[i]))
+		b = le.AppendUint64(b, uint64(sp))
+		b = le.AppendUint64(b, uint64(r.cuv[i]))
+		b = le.AppendUint64(b, uint64(r.rpcv[i]))
+		b = le.AppendUint64(b, uint64(r.pv[i]))
+		b = le.AppendUint64(b, uint64(r.gv[i]))
+		var act byte
+		if r.active[i] {
+			act = 1
+		}
+		b = append(b, act, byte(r.paid[i]), byte(r.title[i]), r.gate[i])
+		var bl, br, bm, cl, cr int64
+		if r.binL != nil {
+			bl, br, bm, cl, cr = r.binL[i], r.binR[i], r.matched[i], r.carryL[i], r.carryR[i]
+		}
+		for _, v := range [...]int64{bl, br, bm, cl, cr} {
+			b = le.AppendUint64(b, uint64(v))
+		}
+		for bi := range r.earn {
+			b = le.AppendUint64(b, uint64(r.earn[bi][i]))
+		}
+		if len(b) > 1<<15 {
+			write(b)
+			b = b[:0]
+		}
+	}
+	write(b)
+	*buf = b
+}
+
+func (r *Result) hashLines(write func([]byte) (int, error), buf *[]byte, from, to int) {
+	ids := r.tree.ids
+	le := binary.LittleEndian
+	b := (*buf)[:0]
+	for j := from; j < to; j++ {
+		e, s, amt, meta := r.lines.at(j)
+		b = le.AppendUint64(b, uint64(ids[e]))
+		b = le.AppendUint64(b, uint64(ids[s]))
+		b = append(b, byte(meta), byte(meta>>8), byte(meta>>16))
+		b = le.AppendUint64(b, uint64(amt))
+		if len(b) > 1<<15 {
+			write(b)
+			b = b[:0]
+		}
+	}
+	write(b)
+	*buf = b
+}

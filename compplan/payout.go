@@ -1,0 +1,97 @@
+package compplan
+
+import "math/bits"
+
+// scaleDen is the denominator of the payout-cap scale factor: the factor is
+// an exact decimal with nine places, rounded down so that the cap holds.
+const scaleDen = 1_000_000_000
+
+// payoutCap enforces TX-08: when direct plus overrides exceed PayoutCap ×
+// total CV, every override line is recomputed as basis × rate × S,
+// rounded once, with S the largest nine-place decimal for which the
+// rounded total stays within the cap. Direct commission is never scaled.
+func (r *Result) payoutCap() {
+	p := r.plan
+	n := r.tree.Len()
+	for i := range n {
+		r.totalCV += r.pv[i]
+	}
+	r.totalCV = max(r.totalCV, 0)
+	r.totals = make([]int64, len(p.Bonuses))
+	var direct, over int64
+	for bi, b := range p.Bonuses {
+		var s int64
+		for _, v := range r.earn[bi] {
+			s += v
+		}
+		r.totals[bi] = s
+		if b.Kind.IsOverride() {
+			over += s
+		} else {
+			direct += s
+		}
+	}
+	r.total = direct + over
+	if p.Gates.PayoutCap.IsZero() {
+		return
+	}
+	r.budget = floorMulDiv(r.totalCV, p.Gates.PayoutCap.Num, p.Gates.PayoutCap.Den)
+	if r.total <= r.budget || over <= 0 {
+		return
+	}
+	avail := max(r.budget-direct, 0)
+	sNum := floorMulDiv(avail, scaleDen, over)
+	for {
+		r.scale = reduce(sNum, scaleDen)
+		total := r.rescale()
+		if total <= r.budget || sNum == 0 {
+			return
+		}
+		// Rounding half away from zero pushed the total over the cap:
+		// lower S by at least the excess, then recompute.
+		hi, lo := bits.Mul64(uint64(total-r.budget), scaleDen)
+		step, _ := bits.Div64(hi, lo, uint64(over))
+		sNum = max(sNum-int64(step)-1, 0)
+	}
+}
+
+// rescale recomputes every override line with r.scale and returns the new
+// grand total.
+func (r *Result) rescale() int64 {
+	p := r.plan
+	for bi, b := range p.Bonuses {
+		if b.Kind.IsOverride() {
+			clear(r.earn[bi])
+		}
+	}
+	for j := range r.lines.n {
+		e, _, _, meta := r.lines.at(j)
+		bi := int(meta & 0xff)
+		b := &p.Bonuses[bi]
+		flags := int(meta >> 16)
+		if !b.Kind.IsOverride() || flags&(flagTX04|flagTX06|flagQual) != 0 {
+			continue
+		}
+		var v int64
+		if flags&flagCap != 0 {
+			v = min(0, MulRound(b.Cap, Rate{1, 1}, r.scale)-r.earn[bi][e])
+		} else {
+			basis, rate := r.lineBasis(j)
+			v = MulRound(basis, rate, r.scale)
+		}
+		r.lines.setAmount(j, v)
+		r.lines.setMeta(j, meta|flagScale<<16)
+		r.earn[bi][e] += v
+	}
+	var total int64
+	for bi := range p.Bonuses {
+		var s int64
+		for _, v := range r.earn[bi] {
+			s += v
+		}
+		r.totals[bi] = s
+		total += s
+	}
+	r.total = total
+	return total
+}

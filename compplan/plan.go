@@ -1,0 +1,303 @@
+package compplan
+
+// Plan is a parsed and validated compensation plan. Every field is explicit
+// and typed so that tools (the compliance linter, the simulator) can read
+// it without re-parsing YAML. Money is in minor units of Currency; rates
+// are exact fractions.
+type Plan struct {
+	ID          string // the plan's name ("plan:" in YAML)
+	Version     string
+	Currency    string
+	MinorDigits int    // digits of the minor unit; 2 unless the plan says otherwise
+	TimeZone    string // IANA zone that decides which period an order falls in
+	Rounding    string // "half_away_from_zero", the only rule supported
+
+	Compliance Compliance
+	SKUs       []SKU
+	Volume     VolumeRules
+	Active     ActiveRule
+	// RankGracePeriods is how many periods a distributor keeps a paid-as
+	// rank it no longer meets.
+	RankGracePeriods int
+	Ranks            []Rank // lowest first
+	Gates            Gates
+	Bonuses          []Bonus
+
+	// Src maps YAML paths ("bonuses[1].levels[0].rate_pct") to their line
+	// numbers, so that tools can report findings against the file.
+	Src map[string]int
+}
+
+// Compliance holds plan terms the engine does not compute with but the
+// compliance linter checks (PL-02, PL-07).
+type Compliance struct {
+	MandatoryFees      []Fee
+	OptionalKit        *Kit
+	CoolingOffDays     int
+	BuybackPct         Rate
+	BuybackWindowMonth int
+}
+
+// Fee is a mandatory payment a participant must make (must be empty under
+// PL-02).
+type Fee struct {
+	ID     string
+	Amount int64
+}
+
+// Kit is the optional starter kit.
+type Kit struct {
+	Price, Cost      int64
+	Commissionable   bool
+	RefundPct        Rate
+	RefundWindowDays int
+}
+
+// SKU is one catalogue entry as far as the plan is concerned.
+type SKU struct {
+	ID             string
+	Type           string // subscription, support, service, training, tool, fee, event, kit
+	Commissionable bool
+	Refundable     bool
+}
+
+// VolumeRules say how orders become volume.
+type VolumeRules struct {
+	// PersonalUse makes part of personal-use CV rewardable (RPCV, TX-03):
+	// RPCV = min(PCV, Cap, CuV × Share/(1−Share)). Nil: RPCV is zero.
+	PersonalUse *PersonalUse
+	// ReceiptedResale counts receipted resales as customer volume (default
+	// true).
+	ReceiptedResale bool
+}
+
+// PersonalUse is the TX-03 personal-consumption cap.
+type PersonalUse struct {
+	Cap   int64 // absolute cap per distributor per period; 0 = none
+	Share Rate  // share cap s of CV; default 1/3 (RPCV ≤ CuV/2)
+}
+
+// ActiveRule decides the per-period active flag from a distributor's own
+// customer volume; never from headcount or required purchases.
+type ActiveRule struct {
+	MinCuV            int64 // CuV ≥ MinCuV (minor units)
+	MinCustomerOrders int   // at least this many customer orders
+}
+
+// Rank is one rank; ranks are listed lowest first and a distributor's
+// paid-as rank is the highest one whose requirements all hold.
+type Rank struct {
+	ID       string
+	Name     string
+	Requires []Requirement
+}
+
+// Metric names what a rank requirement measures.
+type Metric string
+
+// The metrics a rank requirement can use.
+const (
+	MetricCuV             Metric = "cuv"              // personal customer volume ≥ Min
+	MetricPV              Metric = "pv"               // personal volume (CuV+RPCV) ≥ Min
+	MetricGV              Metric = "gv"               // group volume ≥ Min
+	MetricQualifyingGV    Metric = "qualifying_gv"    // PV + Σ min(leg GV, LegCap×Min) ≥ Min
+	MetricLegsWithRank    Metric = "legs_with_rank"   // ≥ Count legs holding Rank (paid-as, anywhere in the leg)
+	MetricLegsWithVolume  Metric = "legs_with_volume" // ≥ Count legs with leg GV ≥ Min
+	MetricActiveCustomers Metric = "active_customers" // ≥ Count distinct customers, trailing 12 months
+)
+
+// Requirement is one condition of a rank.
+type Requirement struct {
+	Metric Metric
+	Min    int64  // volume threshold in minor units (cuv, pv, gv, qualifying_gv, legs_with_volume)
+	Count  int    // legs or customers (legs_with_rank, legs_with_volume, active_customers)
+	Rank   string // the rank a leg must hold (legs_with_rank)
+	LegCap Rate   // share of Min one leg may supply (qualifying_gv)
+
+	rank int8 // index+1 of Rank, resolved at parse time
+}
+
+// Gates are the compliance gates the engine enforces (compliance.md §9).
+// A zero value disables a gate. Each gate that changes a line is named in
+// that line's explanation.
+type Gates struct {
+	// PayoutCap is TX-08: total pay ≤ PayoutCap × total CV; overrides (every
+	// bonus but direct) are scaled pro rata when it binds.
+	PayoutCap Rate
+	// MinActiveCustomers is TX-06: an earner needs this many distinct
+	// customers in the trailing 12 months before any multi-level pay.
+	MinActiveCustomers int
+	// CustomerShareMin is TX-04 (Vemma): an earner's organisation must have
+	// customer revenue / total revenue strictly above it, or it gets no
+	// multi-level pay that period.
+	CustomerShareMin Rate
+}
+
+// BonusKind is the tag of the bonuses union.
+type BonusKind string
+
+// The bonus kinds.
+const (
+	KindDirect    BonusKind = "direct"
+	KindUnilevel  BonusKind = "unilevel"
+	KindStairStep BonusKind = "stairstep"
+	KindBinary    BonusKind = "binary"
+	KindMatching  BonusKind = "matching"
+	KindFastStart BonusKind = "faststart"
+	KindPool      BonusKind = "pool"
+)
+
+// Basis names a volume a bonus is computed on. Only customer volume and
+// its rewardable personal-use part exist (PL-03); binary volume is the
+// binary bonus's per-order volume (defaults to CV).
+type Basis string
+
+// The bases.
+const (
+	BasisCuV  Basis = "cuv"
+	BasisRPCV Basis = "rpcv"
+	BasisBV   Basis = "bv"
+)
+
+// Trigger names the event a bonus pays on. Only volume-based triggers are
+// accepted by the engine; the linter rejects the others (PL-01).
+type Trigger string
+
+// The triggers the parser knows. Enrolment-type triggers parse (so that a
+// linter can name them) but Evaluate refuses them.
+const (
+	TriggerCustomerOrder Trigger = "customer_order"
+	TriggerPeriodVolume  Trigger = "period_volume"
+	TriggerEnrolment     Trigger = "enrolment"
+	TriggerKitPurchase   Trigger = "kit_purchase"
+	TriggerFeePayment    Trigger = "fee_payment"
+	TriggerHeadcount     Trigger = "headcount"
+)
+
+// Bonus is one entry of the plan's bonuses list: a tagged union on Kind.
+// Fields that do not apply to a kind are zero.
+type Bonus struct {
+	ID      string
+	Kind    BonusKind
+	Trigger Trigger
+	Basis   []Basis
+	Rate    Rate  // direct, faststart, pool, binary (percentage of matched volume)
+	Cap     int64 // per distributor per period, minor units; 0 = none
+	MinRank string
+
+	// Unilevel.
+	Levels      []Level
+	Compression Compression
+	// PayInactiveSellers: volume of a seller who is not active still
+	// generates overrides (default true).
+	PayInactiveSellers bool
+	// PassUpUnqualified: an active upline whose rank does not unlock a level
+	// does not occupy it (the level passes up). Default false: it occupies
+	// the level and forgoes it.
+	PassUpUnqualified bool
+
+	// Stair-step.
+	Steps       []Step
+	Generations []Generation // breakaway generations (stairstep) or matching generations
+
+	// Binary.
+	Cycle         *Cycle // pay per cycle instead of Rate × matched
+	CarryCap      int64  // cap per side on carry-out; 0 = none
+	FlushInactive bool   // carry is flushed when the distributor is inactive
+	CarryExpiry   int    // periods after which unmatched carry is flushed; 0 = never
+	// QualifySponsoredActive: needs this many active personally sponsored
+	// distributors in each placement side to earn binary pay.
+	QualifySponsoredActive int
+
+	// Matching.
+	Matches []string // bonus ids whose earnings are matched (never matching)
+
+	// Fast start.
+	Days int
+
+	// Pool.
+	Shares      PoolShares
+	RankWeights map[string]int // shares per rank (rank_weights)
+
+	kindIdx int8
+}
+
+// Compression is the unilevel compression rule.
+type Compression string
+
+// The compression rules.
+const (
+	CompressionNone    Compression = "none"
+	CompressionDynamic Compression = "dynamic"
+)
+
+// Level is one unilevel level: its rate and the rank that unlocks it.
+type Level struct {
+	Rate    Rate
+	MinRank string
+	minRank int8
+}
+
+// Step is one stair-step: from MinGV of group volume the distributor's
+// percentage is Rate. The last step is the breakaway step.
+type Step struct {
+	MinGV int64
+	Rate  Rate
+}
+
+// Generation is one generation of a breakaway royalty or matching bonus.
+type Generation struct {
+	Rate    Rate
+	MinRank string
+	MinPV   int64
+	minRank int8
+}
+
+// Cycle is a binary payout by whole cycles: Left and Right volume per cycle
+// and Amount paid per cycle.
+type Cycle struct {
+	Left, Right, Amount int64
+}
+
+// PoolShares says how a pool is split.
+type PoolShares string
+
+// The pool share rules.
+const (
+	SharesEqual       PoolShares = "equal"
+	SharesRankWeights PoolShares = "rank_weights"
+)
+
+// RankIndex returns 1 + the index of rank id in p.Ranks, or 0 when id is
+// empty or unknown ("no rank").
+func (p *Plan) RankIndex(id string) int {
+	for i, r := range p.Ranks {
+		if r.ID == id {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// RankID returns the id of rank index k (1-based), or "" for 0.
+func (p *Plan) RankID(k int) string {
+	if k <= 0 || k > len(p.Ranks) {
+		return ""
+	}
+	return p.Ranks[k-1].ID
+}
+
+// IsOverride reports whether a bonus kind is multi-level compensation: the
+// payout cap scales it and the TX-04/TX-06 gates withhold it. Only direct
+// commission is not.
+func (k BonusKind) IsOverride() bool { return k != KindDirect }
+
+// BonusIndex returns the index of bonus id in p.Bonuses, or -1.
+func (p *Plan) BonusIndex(id string) int {
+	for i := range p.Bonuses {
+		if p.Bonuses[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
