@@ -1,0 +1,60 @@
+package http
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/downline/downline"
+)
+
+var errPanic = errors.New("handler panic")
+
+// statusOf maps an error code to its HTTP status.
+func statusOf(code downline.Code) int {
+	switch code {
+	case downline.CodeInvalid:
+		return http.StatusBadRequest
+	case downline.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case downline.CodeForbidden:
+		return http.StatusForbidden
+	case downline.CodeNotFound:
+		return http.StatusNotFound
+	case downline.CodeConflict:
+		return http.StatusConflict
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// problem is an RFC 9457 problem details document.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	Code   string `json:"code"`
+}
+
+// writeError handles err once: it logs internal errors with their detail
+// and answers with a problem document whose detail is safe to show.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := downline.ErrorCode(err)
+	status := statusOf(code)
+	if code == downline.CodeInternal {
+		s.logger().Error("http internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	p := problem{
+		Type:   "about:blank",
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: downline.ErrorMessage(err),
+		Code:   string(code),
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	writeJSON(w, status, p)
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, downline.Errorf(downline.CodeNotFound, "No route for %s %s.", r.Method, r.URL.Path))
+}
