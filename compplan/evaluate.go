@@ -32,18 +32,18 @@ type Result struct {
 	step  []int8
 	broke []bool
 
-	earn     [][]int64 // [bonus][distributor], final
-	raw      [][]int64 // [bonus][distributor], before payout scaling; kept for matched bonuses only
-	pool     []int64   // per bonus: pool amount
-	poolSh   [][]int32 // per bonus: shares per distributor
-	poolTot  []int64
-	minRank  []int8 // per bonus
-	totals   []int64
-	total    int64
-	totalCV  int64
-	budget   int64
-	scale    Rate
-	lines    lineStore
+	earn    [][]int64 // [bonus][distributor], final
+	raw     [][]int64 // [bonus][distributor], before payout scaling; kept for matched bonuses only
+	pool    []int64   // per bonus: pool amount
+	poolSh  [][]int32 // per bonus: shares per distributor
+	poolTot []int64
+	minRank []int8 // per bonus
+	totals  []int64
+	total   int64
+	totalCV int64
+	budget  int64
+	scale   Rate
+	lines   lineStore
 }
 
 // EvaluateVolumes evaluates the plan over the aggregated volumes and the

@@ -104,11 +104,11 @@ type Order struct {
 // store maintains it at ingestion. Aggregator.Add produces the same sums
 // from orders.
 type Volume struct {
-	CuV  int64 // customer-direct and receipted-resale CV, net of refunds
-	PCV  int64 // personal-use CV
-	QV   int64 // qualifying volume of commissionable orders (informational)
-	BV   int64 // binary volume of commissionable orders (CuV and rewardable personal use)
-	FSV  int64 // CuV inside the distributor's fast-start window
+	CuV int64 // customer-direct and receipted-resale CV, net of refunds
+	PCV int64 // personal-use CV
+	QV  int64 // qualifying volume of commissionable orders (informational)
+	BV  int64 // binary volume of commissionable orders (CuV and rewardable personal use)
+	FSV int64 // CuV inside the distributor's fast-start window
 	// CustomerOrders counts customer-direct and receipted-resale orders
 	// (refunds subtract).
 	CustomerOrders int32
