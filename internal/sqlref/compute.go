@@ -41,7 +41,9 @@ type Unilevel struct {
 	// PayInactiveSellers lets volume of a seller who is not active generate
 	// overrides.
 	PayInactiveSellers bool
-	// BasisCuV and BasisRPCV say which of the seller's volumes are paid on.
+	// BasisCuV and BasisRPCV say which of the seller's volumes are paid on
+	// (a negative CuV counts as 0); sellers whose basis is not positive
+	// generate nothing.
 	BasisCuV, BasisRPCV bool
 }
 
@@ -217,7 +219,7 @@ ORDER BY v.id`
 func unilevelQuery(u *Unilevel) string {
 	var basis []string
 	if u.BasisCuV {
-		basis = append(basis, "v.cuv")
+		basis = append(basis, "(CASE WHEN v.cuv > 0 THEN v.cuv ELSE 0 END)")
 	}
 	if u.BasisRPCV {
 		basis = append(basis, "v.rpcv")
@@ -246,7 +248,7 @@ func unilevelQuery(u *Unilevel) string {
 WITH RECURSIVE walk(seller, basis, cur, ulevel, below) AS (
 	SELECT v.id, %[1]s, v.sponsor_id, 1, 0
 	FROM ref_volumes v
-	WHERE v.sponsor_id IS NOT NULL AND %[1]s <> 0%[2]s
+	WHERE v.sponsor_id IS NOT NULL AND %[1]s > 0%[2]s
 	UNION ALL
 	SELECT w.seller, w.basis, u.sponsor_id, w.ulevel + 1, w.below + u.active
 	FROM walk w JOIN ref_volumes u ON u.id = w.cur
