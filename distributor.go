@@ -2,7 +2,6 @@ package downline
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -112,7 +111,7 @@ func (d *Distributor) Validate() error {
 }
 
 // DefaultReferralCode derives a referral code from an external id: its
-// letters and digits upper-cased, at most 24 of them, and a prefix "D-"
+// letters and digits upper-cased, at most 24 of them, with the prefix "REF"
 // when fewer than three remain. The store makes it unique by appending
 // "-2", "-3", … on a clash within the programme.
 func DefaultReferralCode(externalID string) string {
@@ -130,7 +129,7 @@ func DefaultReferralCode(externalID string) string {
 	}
 	s := b.String()
 	if len(s) < 3 {
-		s = fmt.Sprintf("D-%s%03d", s, len(externalID))
+		s = "REF" + s
 	}
 	return s
 }

@@ -58,7 +58,7 @@ func TestDefaultReferralCode(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"d-0042", "D0042"},
 		{"Anna Schmidt", "ANNASCHMIDT"},
-		{"x", "D-X001"},
+		{"x", "REFX"}, {"D-1", "REFD1"},
 		{"abcdefghijklmnopqrstuvwxyz0123", "ABCDEFGHIJKLMNOPQRSTUVWX"},
 	}
 	for _, tt := range tests {

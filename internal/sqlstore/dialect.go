@@ -1,0 +1,183 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/downline/downline"
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+)
+
+// Dialect is an SQL engine. This file is the only one that branches on it.
+type Dialect int
+
+// The supported engines.
+const (
+	SQLite Dialect = iota + 1
+	Postgres
+)
+
+// String returns "sqlite" or "postgres".
+func (d Dialect) String() string {
+	switch d {
+	case SQLite:
+		return "sqlite"
+	case Postgres:
+		return "postgres"
+	}
+	return "unknown"
+}
+
+// sqliteBusyTimeout is how long an SQLite writer waits for another, in
+// milliseconds.
+const sqliteBusyTimeout = 10000
+
+func (db *DB) openSQLite(path string) error {
+	if path == "" {
+		return errors.New("empty sqlite path")
+	}
+	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(" + strconv.Itoa(sqliteBusyTimeout) + ")"
+	if path == ":memory:" {
+		// Every connection to :memory: is a database of its own, so an
+		// in-memory store is one connection, shared by readers and writers.
+		w, err := sql.Open("sqlite", "file::memory:?"+pragmas)
+		if err != nil {
+			return err
+		}
+		w.SetMaxOpenConns(1)
+		db.wdb, db.rdb = w, w
+		return nil
+	}
+	file := "file:" + (&url.URL{Path: path}).EscapedPath()
+	common := pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	w, err := sql.Open("sqlite", file+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return err
+	}
+	// One writer connection: SQLite serialises writers anyway, and queueing
+	// in the pool is cheaper than spinning on the busy timeout.
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", file+"?"+common+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return err
+	}
+	r.SetMaxOpenConns(8)
+	db.wdb, db.rdb = w, r
+	return nil
+}
+
+func (db *DB) openPostgres(dsn string) error {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	p.SetMaxOpenConns(16)
+	db.wdb, db.rdb = p, p
+	return nil
+}
+
+// Rebind rewrites "?" placeholders as "$1", "$2", … for PostgreSQL and
+// returns query unchanged for SQLite. Question marks inside string literals
+// are left alone.
+func (db *DB) Rebind(query string) string {
+	if db.dialect != Postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n, inString := 0, false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inString = !inString
+		case c == '?' && !inString:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// Extended SQLite result codes (sqlite3.h).
+const (
+	sqliteConstraintCheck      = 275
+	sqliteConstraintForeignKey = 787
+	sqliteConstraintNotNull    = 1299
+	sqliteConstraintPrimaryKey = 1555
+	sqliteConstraintUnique     = 2067
+)
+
+// constraintKind classifies a driver error by its code, never its message.
+type constraintKind int
+
+const (
+	notConstraint constraintKind = iota
+	uniqueViolation
+	foreignKeyViolation
+	checkViolation
+)
+
+func classify(err error) constraintKind {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+			return uniqueViolation
+		case sqliteConstraintForeignKey:
+			return foreignKeyViolation
+		case sqliteConstraintCheck, sqliteConstraintNotNull:
+			return checkViolation
+		}
+		return notConstraint
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return uniqueViolation
+		case "23503":
+			return foreignKeyViolation
+		case "23514", "23502":
+			return checkViolation
+		}
+	}
+	return notConstraint
+}
+
+// mapError turns a constraint violation into a user-safe *downline.Error
+// about what (for example `order "INV-7"`): a unique violation is
+// CodeConflict, a foreign-key or check violation CodeInvalid. Other errors
+// are returned unchanged.
+func mapError(err error, what string) error {
+	switch classify(err) {
+	case uniqueViolation:
+		return downline.Errorf(downline.CodeConflict, "%s clashes with an existing record", what)
+	case foreignKeyViolation:
+		return downline.Errorf(downline.CodeInvalid, "%s refers to a record that does not exist", what)
+	case checkViolation:
+		return downline.Errorf(downline.CodeInvalid, "%s breaks a rule of the database", what)
+	}
+	return err
+}
+
+// redactDSN hides a password in a PostgreSQL URL.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,337 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/downline/downline"
+)
+
+var _ downline.DistributorService = (*DB)(nil)
+
+const distributorColumns = `d.id, d.external_id, d.sponsor_id, COALESCE(s.external_id, ''), d.placement_parent_id,
+	COALESCE(p.external_id, ''), d.placement_side, d.referral_code, d.status, d.joined_at, d.country, d.email,
+	d.display_name, d.agreement_version, d.created_at, d.updated_at`
+
+const distributorFrom = ` FROM distributors d
+	LEFT JOIN distributors s ON s.id = d.sponsor_id
+	LEFT JOIN distributors p ON p.id = d.placement_parent_id`
+
+func scanDistributor(sc interface{ Scan(...any) error }, extra ...any) (*downline.Distributor, error) {
+	var d downline.Distributor
+	var sponsor, parent sql.NullInt64
+	var joined, created, updated int64
+	dest := []any{&d.ID, &d.ExternalID, &sponsor, &d.SponsorRef, &parent, &d.PlacementParentRef, &d.PlacementSide,
+		&d.ReferralCode, &d.Status, &joined, &d.Country, &d.Email, &d.DisplayName, &d.AgreementVersion, &created, &updated}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	d.SponsorID = downline.DistributorID(sponsor.Int64)
+	d.PlacementParentID = downline.DistributorID(parent.Int64)
+	d.JoinedAt, d.CreatedAt, d.UpdatedAt = decodeTime(joined), decodeTime(created), decodeTime(updated)
+	return &d, nil
+}
+
+// FindDistributorByID returns one distributor. Returns CodeNotFound.
+func (db *DB) FindDistributorByID(ctx context.Context, id downline.DistributorID) (*downline.Distributor, error) {
+	return db.findOneDistributor(ctx, downline.DistributorFilter{ID: &id}, fmt.Sprintf("Distributor %d not found.", id))
+}
+
+// FindDistributorByExternalID returns one distributor. Returns CodeNotFound.
+func (db *DB) FindDistributorByExternalID(ctx context.Context, externalID string) (*downline.Distributor, error) {
+	return db.findOneDistributor(ctx, downline.DistributorFilter{ExternalID: &externalID},
+		fmt.Sprintf("Distributor %q not found.", externalID))
+}
+
+func (db *DB) findOneDistributor(ctx context.Context, f downline.DistributorFilter, notFound string) (*downline.Distributor, error) {
+	ds, _, err := db.FindDistributors(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) == 0 {
+		return nil, downline.Errorf(downline.CodeNotFound, "%s", notFound)
+	}
+	return ds[0], nil
+}
+
+// FindDistributors returns the distributors matching filter, ordered by ID,
+// and the total number of matches ignoring Offset and Limit.
+func (db *DB) FindDistributors(ctx context.Context, filter downline.DistributorFilter) ([]*downline.Distributor, int, error) {
+	tx, err := db.beginTx(ctx, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	return findDistributors(ctx, tx, filter)
+}
+
+func findDistributors(ctx context.Context, tx *Tx, f downline.DistributorFilter) ([]*downline.Distributor, int, error) {
+	var w where
+	if f.ID != nil {
+		w.add("d.id = ?", *f.ID)
+	}
+	if f.ExternalID != nil {
+		w.add("d.external_id = ?", *f.ExternalID)
+	}
+	if f.ReferralCode != nil {
+		w.add("d.referral_code = ?", *f.ReferralCode)
+	}
+	if f.SponsorID != nil {
+		if *f.SponsorID == 0 {
+			w.add("d.sponsor_id IS NULL")
+		} else {
+			w.add("d.sponsor_id = ?", *f.SponsorID)
+		}
+	}
+	if f.Status != nil {
+		w.add("d.status = ?", *f.Status)
+	}
+	if f.Country != nil {
+		w.add("d.country = ?", *f.Country)
+	}
+	if f.AfterID != 0 {
+		w.add("d.id > ?", f.AfterID)
+	}
+	rows, err := tx.query(ctx, `SELECT `+distributorColumns+`, COUNT(*) OVER ()`+distributorFrom+w.String()+
+		` ORDER BY d.id`+page(f.Limit, f.Offset), w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find distributors: %w", err)
+	}
+	defer rows.Close()
+	var ds []*downline.Distributor
+	total := 0
+	for rows.Next() {
+		d, err := scanDistributor(rows, &total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find distributors: %w", err)
+		}
+		ds = append(ds, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find distributors: %w", err)
+	}
+	total, err = countIfPastEnd(ctx, tx, "distributors d", &w, len(ds), total, f.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find distributors: %w", err)
+	}
+	return ds, total, nil
+}
+
+// distributorDigest covers the content of a create request, with relations
+// by external id, so that a repeated import matches whatever internal ids
+// were assigned. The referral code is the one given (empty when derived).
+func distributorDigest(d *downline.Distributor, givenCode string) string {
+	var g digester
+	return g.str(d.ExternalID).str(d.SponsorRef).str(d.PlacementParentRef).str(string(d.PlacementSide)).
+		str(givenCode).str(string(d.Status)).time(d.JoinedAt).str(d.Country).str(d.Email).str(d.DisplayName).
+		str(d.AgreementVersion).sum()
+}
+
+// CreateDistributor stores d. See downline.DistributorService.
+func (db *DB) CreateDistributor(ctx context.Context, d *downline.Distributor) error {
+	return db.CreateDistributors(ctx, []*downline.Distributor{d})
+}
+
+// CreateDistributors stores ds in one transaction, in order; a record may
+// name a sponsor earlier in ds. All or nothing.
+func (db *DB) CreateDistributors(ctx context.Context, ds []*downline.Distributor) error {
+	givenCodes := make([]string, len(ds))
+	var errs []error
+	for i, d := range ds {
+		givenCodes[i] = d.ReferralCode
+		if err := validateDistributorInput(d); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := batchError("distributors", len(ds), errs); err != nil {
+		return err
+	}
+	tx, err := db.beginTx(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	ins, err := newDistributorInserter(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer ins.close()
+	for i, d := range ds {
+		if err := ins.create(ctx, d, givenCodes[i]); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create distributors: %w", err)
+	}
+	return nil
+}
+
+// validateDistributorInput applies the create defaults and validates. A
+// derived referral code stands in for an empty one during validation only.
+func validateDistributorInput(d *downline.Distributor) error {
+	if d.Status == "" {
+		d.Status = downline.StatusActive
+	}
+	code := d.ReferralCode
+	if code == "" {
+		d.ReferralCode = downline.DefaultReferralCode(d.ExternalID)
+	}
+	err := d.Validate()
+	d.ReferralCode = code
+	return err
+}
+
+// distributorInserter creates distributors with statements prepared once
+// per transaction, for batches.
+type distributorInserter struct {
+	tx                          *Tx
+	byExt, byID, byCode, insert *sql.Stmt
+	history, slot               *sql.Stmt
+}
+
+func newDistributorInserter(ctx context.Context, tx *Tx) (*distributorInserter, error) {
+	in := &distributorInserter{tx: tx}
+	for _, p := range []struct {
+		s *(*sql.Stmt)
+		q string
+	}{
+		{&in.byExt, `SELECT id, digest FROM distributors WHERE external_id = ?`},
+		{&in.byID, `SELECT external_id FROM distributors WHERE id = ?`},
+		{&in.byCode, `SELECT COUNT(*) FROM distributors WHERE referral_code = ?`},
+		{&in.slot, `SELECT COUNT(*) FROM distributors WHERE placement_parent_id = ? AND placement_side = ?`},
+		{&in.insert, `INSERT INTO distributors (external_id, sponsor_id, placement_parent_id, placement_side,
+			referral_code, status, joined_at, country, email, display_name, agreement_version, digest, created_at,
+			updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`},
+		{&in.history, `INSERT INTO distributor_history (distributor_id, effective_period, sponsor_id,
+			placement_parent_id, placement_side, status, changed_at) VALUES (?, '', ?, ?, ?, ?, ?)`},
+	} {
+		s, err := tx.prepare(ctx, p.q)
+		if err != nil {
+			in.close()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		*p.s = s
+	}
+	return in, nil
+}
+
+func (in *distributorInserter) close() {
+	for _, s := range []*sql.Stmt{in.byExt, in.byID, in.byCode, in.insert, in.history, in.slot} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// resolve fills id from ref or ref from id. what names the relation.
+func (in *distributorInserter) resolve(ctx context.Context, d *downline.Distributor, what string, id *downline.DistributorID, ref *string) error {
+	switch {
+	case *id != 0:
+		err := in.byID.QueryRowContext(ctx, *id).Scan(ref)
+		if err == sql.ErrNoRows {
+			return downline.Errorf(downline.CodeInvalid, "distributor %q: %s %d does not exist", d.ExternalID, what, *id)
+		}
+		return err
+	case *ref != "":
+		var digest string
+		err := in.byExt.QueryRowContext(ctx, *ref).Scan(id, &digest)
+		if err == sql.ErrNoRows {
+			return downline.Errorf(downline.CodeInvalid, "distributor %q: %s %q does not exist", d.ExternalID, what, *ref)
+		}
+		return err
+	}
+	return nil
+}
+
+func (in *distributorInserter) create(ctx context.Context, d *downline.Distributor, givenCode string) error {
+	ctxErr := func(err error) error { return fmt.Errorf("create distributor %q: %w", d.ExternalID, err) }
+	if err := in.resolve(ctx, d, "sponsor", &d.SponsorID, &d.SponsorRef); err != nil {
+		return ctxErr(err)
+	}
+	if err := in.resolve(ctx, d, "placement parent", &d.PlacementParentID, &d.PlacementParentRef); err != nil {
+		return ctxErr(err)
+	}
+	dig := distributorDigest(d, givenCode)
+	var existingID downline.DistributorID
+	var existingDigest string
+	err := in.byExt.QueryRowContext(ctx, d.ExternalID).Scan(&existingID, &existingDigest)
+	switch {
+	case err == nil && existingDigest != dig:
+		return downline.Errorf(downline.CodeConflict, "distributor %q: already exists with other content", d.ExternalID)
+	case err == nil:
+		stored, _, err := findDistributors(ctx, in.tx, downline.DistributorFilter{ID: &existingID})
+		if err != nil || len(stored) != 1 {
+			return ctxErr(fmt.Errorf("reload %d: %v", existingID, err))
+		}
+		*d = *stored[0]
+		return nil
+	case err != sql.ErrNoRows:
+		return ctxErr(err)
+	}
+	if err := in.pickReferralCode(ctx, d, givenCode); err != nil {
+		return err
+	}
+	if d.PlacementSide != downline.SideNone {
+		var n int
+		if err := in.slot.QueryRowContext(ctx, d.PlacementParentID, d.PlacementSide).Scan(&n); err != nil {
+			return ctxErr(err)
+		}
+		if n > 0 {
+			return downline.Errorf(downline.CodeConflict, "distributor %q: placement side %s under %q is taken",
+				d.ExternalID, d.PlacementSide, d.PlacementParentRef)
+		}
+	}
+	now := encodeTime(in.tx.now)
+	err = in.insert.QueryRowContext(ctx, d.ExternalID, nullID(d.SponsorID), nullID(d.PlacementParentID),
+		d.PlacementSide, d.ReferralCode, d.Status, encodeTime(d.JoinedAt), d.Country, d.Email, d.DisplayName,
+		d.AgreementVersion, dig, now, now).Scan(&d.ID)
+	if err != nil {
+		return ctxErr(mapError(err, fmt.Sprintf("distributor %q", d.ExternalID)))
+	}
+	if _, err := in.history.ExecContext(ctx, d.ID, nullID(d.SponsorID), nullID(d.PlacementParentID),
+		d.PlacementSide, d.Status, now); err != nil {
+		return ctxErr(err)
+	}
+	d.JoinedAt = decodeTime(encodeTime(d.JoinedAt))
+	d.CreatedAt, d.UpdatedAt = in.tx.now, in.tx.now
+	return nil
+}
+
+// pickReferralCode keeps a given code if it is free and derives one from
+// the external id otherwise, appending -2, -3, … until it is free.
+func (in *distributorInserter) pickReferralCode(ctx context.Context, d *downline.Distributor, givenCode string) error {
+	taken := func(code string) (bool, error) {
+		var n int
+		err := in.byCode.QueryRowContext(ctx, code).Scan(&n)
+		return n > 0, err
+	}
+	if givenCode != "" {
+		t, err := taken(givenCode)
+		if err != nil {
+			return fmt.Errorf("create distributor %q: %w", d.ExternalID, err)
+		}
+		if t {
+			return downline.Errorf(downline.CodeConflict, "distributor %q: referral code %q is taken", d.ExternalID, givenCode)
+		}
+		d.ReferralCode = givenCode
+		return nil
+	}
+	base := downline.DefaultReferralCode(d.ExternalID)
+	for i := 1; ; i++ {
+		code := base
+		if i > 1 {
+			code = base + "-" + strconv.Itoa(i)
+		}
+		t, err := taken(code)
+		if err != nil {
+			return fmt.Errorf("create distributor %q: %w", d.ExternalID, err)
+		}
+		if !t {
+			d.ReferralCode = code
+			return nil
+		}
+	}
+}
