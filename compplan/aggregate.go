@@ -18,6 +18,7 @@ type Aggregator struct {
 	fastDays                               int64 // seconds; 0 = no fast start
 	needCustomers                          bool
 	customers                              map[int32]map[string]struct{}
+	activeCustomers                        map[int32]int32 // caller-supplied trailing counts
 	skipped                                int
 }
 
@@ -124,6 +125,12 @@ func (a *Aggregator) AddVolume(v DistributorVolume) error {
 	a.custOrders[k] += v.Volume.CustomerOrders
 	a.custRev[k] += v.Volume.CustomerRevenue
 	a.totRev[k] += v.Volume.TotalRevenue
+	if v.ActiveCustomers != nil {
+		if a.activeCustomers == nil {
+			a.activeCustomers = map[int32]int32{}
+		}
+		a.activeCustomers[k] = *v.ActiveCustomers
+	}
 	if a.needCustomers {
 		for _, c := range v.Customers {
 			m := a.customers[k]

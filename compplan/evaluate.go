@@ -108,6 +108,14 @@ func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
 
 // checkComputable refuses plans the engine must never pay (PL-01, PL-03).
 func (p *Plan) checkComputable() error {
+	for _, r := range p.Ranks {
+		for _, q := range r.Requires {
+			switch q.Metric {
+			case MetricEnrolledCount, MetricActiveParticipants, MetricTeamSize:
+				return fmt.Errorf("rank %s: metric %q counts participants, which the engine never computes (PL-05)", r.ID, q.Metric)
+			}
+		}
+	}
 	for _, b := range p.Bonuses {
 		if err := checkImplemented(&b); err != nil {
 			return err
@@ -213,6 +221,9 @@ func (r *Result) carryIn(st *State, a *Aggregator) {
 		r.cust12[k] = int32(len(list))
 	}
 	r.custSeen = seen
+	for k, c := range a.activeCustomers {
+		r.cust12[k] = c
+	}
 }
 
 // groupVolume computes GV bottom-up: one reverse pass over the canonical

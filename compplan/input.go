@@ -159,4 +159,8 @@ type DistributorVolume struct {
 	ID        ID
 	Volume    Volume
 	Customers []string
+	// ActiveCustomers, when not nil, is the caller's count of distinct
+	// customers over Plan.CustomerWindowMonths (including this period); it
+	// replaces the count derived from State and Customers.
+	ActiveCustomers *int32
 }

@@ -383,6 +383,12 @@ func (ps *parser) compliance(o *obj, d int) Compliance {
 	c.CoolingOffDays = co.integer("cooling_off_days", 0, 3660)
 	c.BuybackPct = co.percent("buyback_pct", false)
 	c.BuybackWindowMonth = co.integer("buyback_window_months", 0, 120)
+	c.ContractClauses, _ = co.strings("contract_clauses")
+	c.ChangeNoticeDays = co.integer("change_notice_days", 0, 3660)
+	c.First7dCap = co.money("first7d_cap", false, d)
+	c.PlacementPolicy = co.oneOf("placement_policy", "", "participant", "automatic", "sponsor_discretion")
+	c.MandatoryEvents, _ = co.strings("mandatory_events")
+	c.MarketSize = co.integer("market_size", 0, 1<<30)
 	co.done()
 	return c
 }
@@ -409,7 +415,8 @@ func (ps *parser) ranks(o *obj, p *Plan) {
 			qp := fmt.Sprintf("%s.requires[%d]", path, j)
 			qo := ps.object(qp, qn)
 			q := Requirement{Metric: Metric(qo.oneOf("metric", "", string(MetricCuV), string(MetricPV), string(MetricGV), string(MetricQualifyingGV),
-				string(MetricLegsWithRank), string(MetricLegsWithVolume), string(MetricActiveCustomers)))}
+				string(MetricLegsWithRank), string(MetricLegsWithVolume), string(MetricActiveCustomers),
+				string(MetricEnrolledCount), string(MetricActiveParticipants), string(MetricTeamSize)))}
 			if q.Metric == "" {
 				if qo.get("metric") == nil {
 					ps.errorf(qp+".metric", qn, "missing required field")
@@ -432,7 +439,7 @@ func (ps *parser) ranks(o *obj, p *Plan) {
 					ps.errorf(qp+".rank", qo.get("rank"), "unknown rank %q (a leg requirement may name only a lower rank)", q.Rank)
 				}
 				q.rank = int8(k + 1)
-			case MetricActiveCustomers:
+			case MetricActiveCustomers, MetricEnrolledCount, MetricActiveParticipants, MetricTeamSize:
 				q.Count = qo.integer("count", 1, 1<<20)
 			}
 			qo.done()

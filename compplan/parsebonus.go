@@ -26,6 +26,9 @@ func (ps *parser) bonuses(o *obj, p *Plan) {
 			ps.errorf(path+".id", bo.get("id"), "duplicate bonus id %q", b.ID)
 		}
 		seen[b.ID] = true
+		if b.ID == "all" {
+			ps.errorf(path+".id", bo.get("id"), "bonus id \"all\" is reserved for the grand total")
+		}
 		b.Kind = BonusKind(bo.oneOf("kind", "", string(KindDirect), string(KindUnilevel), string(KindStairStep), string(KindBinary),
 			string(KindMatching), string(KindFastStart), string(KindPool)))
 		if b.Kind == "" && bo.get("kind") == nil {

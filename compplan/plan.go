@@ -36,6 +36,12 @@ type Compliance struct {
 	CoolingOffDays     int
 	BuybackPct         Rate
 	BuybackWindowMonth int
+	ContractClauses    []string // PL-08: clause ids present in the agreement template
+	ChangeNoticeDays   int      // PL-08: notice before changes to financial obligations
+	First7dCap         int64    // PL-10: cap on payments in the first 7 days (minor units)
+	PlacementPolicy    string   // PL-09: participant, automatic or sponsor_discretion
+	MandatoryEvents    []string // PL-11: must be empty
+	MarketSize         int      // PL-05: P_max for the saturation warning
 }
 
 // Fee is a mandatory payment a participant must make (must be empty under
@@ -104,7 +110,19 @@ const (
 	MetricLegsWithRank    Metric = "legs_with_rank"   // ≥ Count legs holding Rank (paid-as, anywhere in the leg)
 	MetricLegsWithVolume  Metric = "legs_with_volume" // ≥ Count legs with leg GV ≥ Min
 	MetricActiveCustomers Metric = "active_customers" // ≥ Count distinct customers, trailing 12 months
+
+	// Headcount metrics parse so that the linter can name them (PL-05), but
+	// Evaluate refuses a plan that uses them.
+	MetricEnrolledCount      Metric = "enrolled_count"
+	MetricActiveParticipants Metric = "active_participants"
+	MetricTeamSize           Metric = "team_size"
 )
+
+// CustomerWindowMonths is the trailing window, in months including the
+// period itself, over which distinct active customers are counted (TX-06
+// and the active_customers metric). Callers that supply
+// DistributorVolume.ActiveCustomers must count over the same window.
+func (p *Plan) CustomerWindowMonths() int { return 12 }
 
 // Requirement is one condition of a rank.
 type Requirement struct {
