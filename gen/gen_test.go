@@ -2,11 +2,14 @@ package gen
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"pgregory.net/rapid"
+
+	"github.com/downline/downline/compplan"
 )
 
 func mustNew(t testing.TB, c Config) *Generator {
@@ -306,4 +309,40 @@ func TestCountsProperty(t *testing.T) {
 			t.Fatalf("CollectOrders has %d rows, want %d", got, rows)
 		}
 	})
+}
+
+// TestEngineNumbering: EngineDistributors and EngineOrder convert statuses
+// and purposes by number, so the two packages must spell each the same.
+func TestEngineNumbering(t *testing.T) {
+	t.Parallel()
+	for s := StatusActive; s <= StatusTerminated; s++ {
+		if got := compplan.Status(s).String(); got != s.String() {
+			t.Errorf("compplan.Status(%d) = %q, gen says %q", s, got, s)
+		}
+	}
+	for p := PurposeCustomerDirect; p <= PurposeNonCommissionable; p++ {
+		if got := compplan.Purpose(p).String(); got != p.String() {
+			t.Errorf("compplan.Purpose(%d) = %q, gen says %q", p, got, p)
+		}
+	}
+	g := mustNew(t, Config{Seed: 2, Distributors: 50, Orders: 400, Shape: ShapeBinarySpill})
+	ds := g.Tree().EngineDistributors()
+	if _, err := compplan.NewTree(ds); err != nil {
+		t.Fatalf("NewTree(EngineDistributors()): %v", err)
+	}
+	for i, d := range ds {
+		want := g.Tree().Distributor(i)
+		side := map[compplan.Side]byte{compplan.SideLeft: 'L', compplan.SideRight: 'R'}[d.Side]
+		if int64(d.ID) != want.ID || int64(d.Sponsor) != want.SponsorID || int64(d.Placement) != want.PlacementParentID ||
+			side != want.PlacementSide || !d.JoinedAt.Equal(want.JoinedAt) {
+			t.Errorf("EngineDistributors()[%d] = %+v, want %+v", i, d, want)
+		}
+	}
+	for _, o := range g.CollectOrders() {
+		e := EngineOrder(&o, true)
+		if e.ID != strconv.FormatInt(o.ID, 10) || int64(e.Distributor) != o.DistributorID || e.CV != o.CV ||
+			!e.PaidAt.Equal(o.PaidTime()) || (e.RefundOf != "") != (o.RefundOf != 0) || (e.Customer != "") != (o.CustomerID != 0) {
+			t.Errorf("EngineOrder(%+v) = %+v", o, e)
+		}
+	}
 }

@@ -147,6 +147,9 @@ func (p Params) validate() error {
 // volumeStatements builds ref_volumes: one row per distributor with CuV,
 // PCV, the customer-order count, RPCV, PV and the active flag. Plan values
 // are integers that the reference formats itself, so they are inlined.
+// Every column is cast to BIGINT so that its type does not depend on the
+// plan: PostgreSQL refuses to reuse a prepared query whose result type
+// changed.
 func (r *Ref) volumeStatements(p Params) []string {
 	customer := "'customer_direct'"
 	if p.ReceiptedResale {
@@ -181,8 +184,8 @@ WITH agg AS (
 ), capped AS (
 	SELECT id, sponsor_id, good_standing, cuv, pcv, corders, %[2]s AS rpcv FROM base
 )
-SELECT id, sponsor_id, cuv, pcv, corders, rpcv, cuv + rpcv AS pv,
-	CASE WHEN good_standing = 1 AND cuv >= %[3]d AND corders >= %[4]d THEN 1 ELSE 0 END AS active
+SELECT id, sponsor_id, cuv, pcv, corders, CAST(rpcv AS BIGINT) AS rpcv, CAST(cuv + rpcv AS BIGINT) AS pv,
+	CAST(CASE WHEN good_standing = 1 AND cuv >= %[3]d AND corders >= %[4]d THEN 1 ELSE 0 END AS BIGINT) AS active
 FROM capped`, customer, rpcv, p.MinCuV, p.MinCustomerOrders)
 	return []string{
 		`DROP TABLE IF EXISTS ref_volumes`,
@@ -246,7 +249,7 @@ func unilevelQuery(u *Unilevel) string {
 	// sign of b.
 	return fmt.Sprintf(`
 WITH RECURSIVE walk(seller, basis, cur, ulevel, below) AS (
-	SELECT v.id, %[1]s, v.sponsor_id, 1, 0
+	SELECT v.id, %[1]s, v.sponsor_id, 1, CAST(0 AS BIGINT)
 	FROM ref_volumes v
 	WHERE v.sponsor_id IS NOT NULL AND %[1]s > 0%[2]s
 	UNION ALL
