@@ -52,15 +52,15 @@ func (c planCase) yaml() string {
 
 func drawPlan(t *rapid.T) planCase {
 	return planCase{
-		levels:          rapid.SliceOfN(rapid.SampledFrom([]string{"10", "6.5", "5", "3", "2.9", "1", "0.5", "33.333"}), 1, 8).Draw(t, "levels"),
-		compression:     rapid.Bool().Draw(t, "compression"),
-		payInactive:     rapid.Bool().Draw(t, "payInactive"),
-		basis:           rapid.SampledFrom([]string{"[cuv]", "[cuv, rpcv]"}).Draw(t, "basis"),
-		minCuV:          rapid.SampledFrom([]string{"0", "50", "100", "250.50", "1000"}).Draw(t, "minCuV"),
-		receipted:       rapid.Bool().Draw(t, "receipted"),
-		personalUse:     rapid.Bool().Draw(t, "personalUse"),
-		personalCap:     rapid.SampledFrom([]string{"0", "120", "200.01"}).Draw(t, "personalCap"),
-		personalShare:   rapid.SampledFrom([]string{"1/3", "1/4", "0.3333", "2/5"}).Draw(t, "personalShare"),
+		levels:        rapid.SliceOfN(rapid.SampledFrom([]string{"10", "6.5", "5", "3", "2.9", "1", "0.5", "33.333"}), 1, 8).Draw(t, "levels"),
+		compression:   rapid.Bool().Draw(t, "compression"),
+		payInactive:   rapid.Bool().Draw(t, "payInactive"),
+		basis:         rapid.SampledFrom([]string{"[cuv]", "[cuv, rpcv]"}).Draw(t, "basis"),
+		minCuV:        rapid.SampledFrom([]string{"0", "50", "100", "250.50", "1000"}).Draw(t, "minCuV"),
+		receipted:     rapid.Bool().Draw(t, "receipted"),
+		personalUse:   rapid.Bool().Draw(t, "personalUse"),
+		personalCap:   rapid.SampledFrom([]string{"0", "120", "200.01"}).Draw(t, "personalCap"),
+		personalShare: rapid.SampledFrom([]string{"1/3", "1/4", "0.3333", "2/5"}).Draw(t, "personalShare"),
 		// min_customer_orders stays 0 until the engine subtracts refunds from
 		// the customer-order count as Volume.CustomerOrders documents (see
 		// /work/notes/requests-engine.md); the worked example covers it.
