@@ -190,12 +190,13 @@ func (r *Result) Explain(j int) string {
 	m := func(v int64) string { return FormatMoney(v, p.MinorDigits) }
 	var sb strings.Builder
 	if l.Cap {
-		fmt.Fprintf(&sb, "%s cap: %d's %s earnings limited to %s per period (adjustment %s)", l.Bonus, l.Earner, l.Bonus, m(l.Basis), m(l.Amount))
+		fmt.Fprintf(&sb, "%d's %s capped at %s per period: adjustment %s", l.Earner, l.Bonus, m(l.Basis), m(l.Amount))
 		return r.scaled(&sb, l)
 	}
+	fmt.Fprintf(&sb, "%d earns ", l.Earner)
 	switch l.Kind {
 	case KindDirect:
-		fmt.Fprintf(&sb, "direct commission %s: %s%% of %d's own volume %s", l.Bonus, l.Rate.Percent(), l.Source, m(l.Basis))
+		fmt.Fprintf(&sb, "%s (direct): %s%% of own volume %s", l.Bonus, l.Rate.Percent(), m(l.Basis))
 	case KindUnilevel:
 		fmt.Fprintf(&sb, "%s level %d", l.Bonus, l.CompressedLevel)
 		if l.Level != l.CompressedLevel {
