@@ -110,17 +110,17 @@ func parseDecimal(s string, maxPlaces int) (num int64, places int, err error) {
 	if intPart == "" && frac == "" || hasDot && frac == "" {
 		return 0, 0, fmt.Errorf("malformed number %q", s)
 	}
-	if len(frac) > maxPlaces {
-		return 0, 0, fmt.Errorf("%q has more than %d decimal places", s, maxPlaces)
-	}
 	digits := intPart + frac
-	if len(digits) > 18 {
-		return 0, 0, fmt.Errorf("number %q is too large", s)
-	}
 	for _, c := range digits {
 		if c < '0' || c > '9' {
 			return 0, 0, fmt.Errorf("malformed number %q", s)
 		}
+	}
+	if len(frac) > maxPlaces {
+		return 0, 0, fmt.Errorf("%q has more than %d decimal places", s, maxPlaces)
+	}
+	if len(digits) > 18 {
+		return 0, 0, fmt.Errorf("number %q is too large", s)
 	}
 	v, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil {
