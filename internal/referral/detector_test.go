@@ -16,8 +16,8 @@ func TestDetectorRepeat(t *testing.T) {
 		wantRepeat bool
 	}{
 		{0, "ALICE", "ip1", false},
-		{time.Minute, "ALICE", "ip1", true},     // 1 min after the last: repeat
-		{time.Minute, "BOB", "ip1", false},      // other code
+		{time.Minute, "ALICE", "ip1", true},      // 1 min after the last: repeat
+		{time.Minute, "BOB", "ip1", false},       // other code
 		{2 * time.Minute, "ALICE", "ip2", false}, // other IP
 		// 11 min − 1 min = 10 min since ip1's last ALICE click: window over.
 		{11 * time.Minute, "ALICE", "ip1", false},
