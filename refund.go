@@ -94,7 +94,9 @@ func (r *Refund) Validate() error {
 
 // RefundFilter selects refunds; nil fields match everything.
 type RefundFilter struct {
-	OrderID *OrderID
+	ID         *RefundID
+	ExternalID *string
+	OrderID    *OrderID
 	// Period selects refunds recorded in the named period ("YYYY-MM").
 	Period *string
 

@@ -1,0 +1,363 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/downline/downline"
+)
+
+var _ downline.OrderService = (*DB)(nil)
+
+// FindOrderByID returns one order with its lines. Returns CodeNotFound.
+func (db *DB) FindOrderByID(ctx context.Context, id downline.OrderID) (*downline.Order, error) {
+	return db.findOneOrder(ctx, downline.OrderFilter{ID: &id}, fmt.Sprintf("Order %d not found.", id))
+}
+
+// FindOrderByExternalID returns one order with its lines. Returns
+// CodeNotFound.
+func (db *DB) FindOrderByExternalID(ctx context.Context, externalID string) (*downline.Order, error) {
+	return db.findOneOrder(ctx, downline.OrderFilter{ExternalID: &externalID}, fmt.Sprintf("Order %q not found.", externalID))
+}
+
+func (db *DB) findOneOrder(ctx context.Context, f downline.OrderFilter, notFound string) (*downline.Order, error) {
+	os, _, err := db.FindOrders(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if len(os) == 0 {
+		return nil, downline.Errorf(downline.CodeNotFound, "%s", notFound)
+	}
+	return os[0], nil
+}
+
+// FindOrders returns the orders matching filter with their lines, ordered
+// by ID, and the total number of matches ignoring Offset and Limit.
+func (db *DB) FindOrders(ctx context.Context, filter downline.OrderFilter) ([]*downline.Order, int, error) {
+	tx, err := db.beginTx(ctx, false)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	return findOrders(ctx, tx, filter)
+}
+
+func findOrders(ctx context.Context, tx *Tx, f downline.OrderFilter) ([]*downline.Order, int, error) {
+	var w where
+	if f.ID != nil {
+		w.add("o.id = ?", *f.ID)
+	}
+	if f.ExternalID != nil {
+		w.add("o.external_id = ?", *f.ExternalID)
+	}
+	if f.DistributorID != nil {
+		w.add("o.distributor_id = ?", *f.DistributorID)
+	}
+	if f.CustomerID != nil {
+		w.add("o.customer_id = ?", *f.CustomerID)
+	}
+	if f.Purpose != nil {
+		w.add("o.purpose = ?", *f.Purpose)
+	}
+	if f.Status != nil {
+		w.add("o.status = ?", *f.Status)
+	}
+	if f.Period != nil {
+		w.add("o.period = ?", *f.Period)
+	}
+	if f.PaidFrom != nil {
+		w.add("o.paid_at >= ?", encodeTime(*f.PaidFrom))
+	}
+	if f.PaidTo != nil {
+		w.add("o.paid_at < ?", encodeTime(*f.PaidTo))
+	}
+	if f.AfterID != 0 {
+		w.add("o.id > ?", f.AfterID)
+	}
+	rows, err := tx.query(ctx, `SELECT o.id, o.external_id, o.distributor_id, d.external_id, o.customer_id,
+		COALESCE(c.external_id, ''), o.purpose, o.currency, o.paid_at, o.status, o.period, o.created_at, COUNT(*) OVER ()
+		FROM orders o JOIN distributors d ON d.id = o.distributor_id LEFT JOIN customers c ON c.id = o.customer_id`+
+		w.String()+` ORDER BY o.id`+page(f.Limit, f.Offset), w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find orders: %w", err)
+	}
+	defer rows.Close()
+	var os []*downline.Order
+	byID := map[downline.OrderID]*downline.Order{}
+	total := 0
+	for rows.Next() {
+		var o downline.Order
+		var cust sql.NullInt64
+		var paid, created int64
+		if err := rows.Scan(&o.ID, &o.ExternalID, &o.DistributorID, &o.DistributorRef, &cust, &o.CustomerRef,
+			&o.Purpose, &o.Currency, &paid, &o.Status, &o.Period, &created, &total); err != nil {
+			return nil, 0, fmt.Errorf("find orders: %w", err)
+		}
+		o.CustomerID = downline.CustomerID(cust.Int64)
+		o.PaidAt, o.CreatedAt = decodeTime(paid), decodeTime(created)
+		os = append(os, &o)
+		byID[o.ID] = &o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find orders: %w", err)
+	}
+	rows.Close()
+	if err := loadOrderLines(ctx, tx, os, byID); err != nil {
+		return nil, 0, err
+	}
+	total, err = countIfPastEnd(ctx, tx, "orders o", &w, len(os), total, f.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find orders: %w", err)
+	}
+	return os, total, nil
+}
+
+// loadOrderLines fills the lines of os, 500 orders per query.
+func loadOrderLines(ctx context.Context, tx *Tx, os []*downline.Order, byID map[downline.OrderID]*downline.Order) error {
+	const chunk = 500
+	for start := 0; start < len(os); start += chunk {
+		end := min(start+chunk, len(os))
+		args := make([]any, 0, end-start)
+		for _, o := range os[start:end] {
+			args = append(args, o.ID)
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")
+		rows, err := tx.query(ctx, `SELECT l.order_id, l.line_no, l.product_id, p.external_id, l.quantity, l.unit_price,
+			l.cv, l.qv, l.refunded_amount, l.refunded_cv, l.refunded_qv
+			FROM order_lines l JOIN products p ON p.id = l.product_id
+			WHERE l.order_id IN (`+marks+`) ORDER BY l.order_id, l.line_no`, args...)
+		if err != nil {
+			return fmt.Errorf("find order lines: %w", err)
+		}
+		for rows.Next() {
+			var l downline.OrderLine
+			var oid downline.OrderID
+			if err := rows.Scan(&oid, &l.LineNo, &l.ProductID, &l.ProductRef, &l.Quantity, &l.UnitPrice, &l.CV, &l.QV,
+				&l.RefundedAmount, &l.RefundedCV, &l.RefundedQV); err != nil {
+				rows.Close()
+				return fmt.Errorf("find order lines: %w", err)
+			}
+			byID[oid].Lines = append(byID[oid].Lines, &l)
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("find order lines: %w", err)
+		}
+	}
+	return nil
+}
+
+func orderDigest(o *downline.Order) string {
+	var d digester
+	d.str(o.ExternalID).str(o.DistributorRef).str(o.CustomerRef).str(string(o.Purpose)).str(o.Currency).time(o.PaidAt)
+	d.int(int64(len(o.Lines)))
+	for _, l := range o.Lines {
+		d.str(l.ProductRef).int(l.Quantity).int(l.UnitPrice).int(l.CV).int(l.QV)
+	}
+	return d.sum()
+}
+
+// CreateOrder stores o. See downline.OrderService.
+func (db *DB) CreateOrder(ctx context.Context, o *downline.Order) error {
+	return db.CreateOrders(ctx, []*downline.Order{o})
+}
+
+// CreateOrders stores os and their volume in one transaction: all or none.
+func (db *DB) CreateOrders(ctx context.Context, os []*downline.Order) error {
+	var errs []error
+	for _, o := range os {
+		if err := o.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := batchError("orders", len(os), errs); err != nil {
+		return err
+	}
+	tx, err := db.beginTx(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	in, err := newOrderInserter(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	for _, o := range os {
+		if err := in.create(ctx, o); err != nil {
+			return err
+		}
+	}
+	if err := in.vols.flush(ctx, tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create orders: %w", err)
+	}
+	return nil
+}
+
+// orderInserter creates orders with statements prepared once per
+// transaction and the catalogue loaded once.
+type orderInserter struct {
+	tx       *Tx
+	prog     *downline.Programme
+	loc      *time.Location
+	refs     *refResolver
+	products map[string]*downline.Product
+	prodRefs map[downline.ProductID]*downline.Product
+	vols     *volumeBatch
+
+	byExt, insert, insertLine *sql.Stmt
+}
+
+func newOrderInserter(ctx context.Context, tx *Tx) (*orderInserter, error) {
+	prog, err := findProgramme(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := prog.Location()
+	if err != nil {
+		return nil, err
+	}
+	ps, _, err := findProducts(ctx, tx, downline.ProductFilter{})
+	if err != nil {
+		return nil, err
+	}
+	in := &orderInserter{tx: tx, prog: prog, loc: loc, products: map[string]*downline.Product{},
+		prodRefs: map[downline.ProductID]*downline.Product{}, vols: newVolumeBatch()}
+	for _, p := range ps {
+		in.products[p.ExternalID], in.prodRefs[p.ID] = p, p
+	}
+	if in.refs, err = newRefResolver(ctx, tx); err != nil {
+		return nil, err
+	}
+	for _, p := range []struct {
+		s *(*sql.Stmt)
+		q string
+	}{
+		{&in.byExt, `SELECT id, digest FROM orders WHERE external_id = ?`},
+		{&in.insert, `INSERT INTO orders (external_id, distributor_id, customer_id, purpose, currency, paid_at, period,
+			status, total_amount, total_cv, digest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`},
+		{&in.insertLine, `INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price, cv, qv, amount,
+			total_cv, total_qv, refunded_amount, refunded_cv, refunded_qv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)`},
+	} {
+		s, err := tx.prepare(ctx, p.q)
+		if err != nil {
+			in.close()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		*p.s = s
+	}
+	return in, nil
+}
+
+func (in *orderInserter) close() {
+	if in.refs != nil {
+		in.refs.close()
+	}
+	for _, s := range []*sql.Stmt{in.byExt, in.insert, in.insertLine} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// resolve fills the order's ids and refs, the lines' products and
+// catalogue volumes, and checks what needs the database.
+func (in *orderInserter) resolve(ctx context.Context, o *downline.Order) error {
+	what := fmt.Sprintf("order %q", o.ExternalID)
+	var cust customerRef
+	if o.CustomerID != 0 || o.CustomerRef != "" {
+		var err error
+		if cust, err = in.refs.customer(ctx, what, o.CustomerID, o.CustomerRef); err != nil {
+			return err
+		}
+		o.CustomerID, o.CustomerRef = cust.id, cust.ref
+	}
+	if o.DistributorID == 0 && o.DistributorRef == "" {
+		o.DistributorID = cust.distributor
+	}
+	if err := in.refs.distributor(ctx, what, "distributor", &o.DistributorID, &o.DistributorRef); err != nil {
+		return err
+	}
+	if o.Currency != in.prog.Currency {
+		return downline.Errorf(downline.CodeInvalid, "%s: currency %s must be the programme currency %s", what, o.Currency, in.prog.Currency)
+	}
+	for i, l := range o.Lines {
+		var p *downline.Product
+		if l.ProductID != 0 {
+			p = in.prodRefs[l.ProductID]
+		} else {
+			p = in.products[l.ProductRef]
+		}
+		if p == nil {
+			ref := l.ProductRef
+			if l.ProductID != 0 {
+				ref = fmt.Sprint(l.ProductID)
+			}
+			return downline.Errorf(downline.CodeInvalid, "%s: line %d: product %q does not exist", what, i+1, ref)
+		}
+		l.LineNo, l.ProductID, l.ProductRef = i+1, p.ID, p.ExternalID
+		if !p.Commissionable && (l.CV != 0 || l.QV != 0) {
+			return downline.Errorf(downline.CodeInvalid, "%s: line %d: CV must be zero: product %q is not commissionable",
+				what, i+1, p.ExternalID)
+		}
+		if p.Commissionable && l.CV == 0 && l.QV == 0 {
+			l.CV, l.QV = p.CV, p.QV
+			if _, ok := downline.MulAmounts(l.Quantity, max(l.CV, l.QV)); !ok {
+				return downline.Errorf(downline.CodeInvalid, "%s: line %d: quantity times catalogue volume overflows", what, i+1)
+			}
+		}
+	}
+	return nil
+}
+
+func (in *orderInserter) create(ctx context.Context, o *downline.Order) error {
+	what := fmt.Sprintf("order %q", o.ExternalID)
+	if err := in.resolve(ctx, o); err != nil {
+		return err
+	}
+	dig := orderDigest(o)
+	var id downline.OrderID
+	var existing string
+	err := in.byExt.QueryRowContext(ctx, o.ExternalID).Scan(&id, &existing)
+	switch {
+	case err == nil && existing != dig:
+		return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
+	case err == nil:
+		found, _, err := findOrders(ctx, in.tx, downline.OrderFilter{ID: &id})
+		if err != nil || len(found) != 1 {
+			return fmt.Errorf("create %s: reload: %v", what, err)
+		}
+		*o = *found[0]
+		return nil
+	case err != sql.ErrNoRows:
+		return fmt.Errorf("create %s: %w", what, err)
+	}
+	o.Period = downline.MonthlyPeriodOf(o.PaidAt, in.loc).Name
+	o.Status = downline.OrderPaid
+	o.PaidAt = decodeTime(encodeTime(o.PaidAt))
+	var total, totalCV int64
+	for _, l := range o.Lines {
+		total += l.Amount()
+		totalCV += l.TotalCV()
+	}
+	err = in.insert.QueryRowContext(ctx, o.ExternalID, o.DistributorID, nullID(o.CustomerID), o.Purpose, o.Currency,
+		encodeTime(o.PaidAt), o.Period, o.Status, total, totalCV, dig, encodeTime(in.tx.now)).Scan(&o.ID)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", what, mapError(err, what))
+	}
+	for _, l := range o.Lines {
+		l.RefundedAmount, l.RefundedCV, l.RefundedQV = 0, 0, 0
+		if _, err := in.insertLine.ExecContext(ctx, o.ID, l.LineNo, l.ProductID, l.Quantity, l.UnitPrice, l.CV, l.QV,
+			l.Amount(), l.TotalCV(), l.TotalQV()); err != nil {
+			return fmt.Errorf("create %s: line %d: %w", what, l.LineNo, mapError(err, what))
+		}
+	}
+	in.vols.addOrder(o)
+	o.CreatedAt = in.tx.now
+	return nil
+}

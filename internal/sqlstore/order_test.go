@@ -1,0 +1,162 @@
+package sqlstore_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/downline/downline"
+	"github.com/downline/downline/internal/sqlstore"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCreateOrder(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		seed(t, db)
+		o := customerOrder("INV-1", "C-A1", "SUP", 2, at(time.March, 3))
+		o.Lines = append(o.Lines, &downline.OrderLine{ProductRef: "SEAT", Quantity: 10, UnitPrice: 300, CV: 200, QV: 100})
+		mustOrders(t, db, o)
+		if o.ID == 0 || o.Period != "2026-03" || o.Status != downline.OrderPaid || o.DistributorRef != "A" {
+			t.Fatalf("created order %+v: fields not filled", o)
+		}
+		// Line 1 takes the catalogue CV and QV: 9000 and 8000 per unit.
+		if l := o.Lines[0]; l.CV != 9000 || l.QV != 8000 || l.LineNo != 1 {
+			t.Errorf("line 1 = %+v, want catalogue CV 9000, QV 8000", l)
+		}
+		got, err := db.FindOrderByExternalID(ctx, "INV-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(o, got); diff != "" {
+			t.Errorf("FindOrderByExternalID (-created +found):\n%s", diff)
+		}
+	})
+}
+
+func TestCreateOrderIdempotent(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		seed(t, db)
+		mustOrders(t, db, customerOrder("INV-1", "C-A1", "SUP", 1, at(time.March, 3)))
+		again := customerOrder("INV-1", "C-A1", "SUP", 1, at(time.March, 3))
+		mustOrders(t, db, again) // same content: no-op
+		if again.ID != 1 {
+			t.Errorf("repeated order got ID %d, want the stored 1", again.ID)
+		}
+		other := customerOrder("INV-1", "C-A1", "SUP", 2, at(time.March, 3))
+		err := db.CreateOrder(ctx, other)
+		if downline.ErrorCode(err) != downline.CodeConflict || downline.ErrorMessage(err) != `order "INV-1": already exists with other content` {
+			t.Errorf("CreateOrder(other content) error = %v, want CodeConflict", err)
+		}
+		// The volume counts the order once: 1 × 90.00 CV.
+		if v := volumes(t, db, "2026-03")["A"]; v.CuV != 9000 || v.Orders != 1 {
+			t.Errorf("volume after repeats = %+v, want CuV 9000 from one order", v)
+		}
+	})
+}
+
+func TestCreateOrdersAllOrNothing(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		seed(t, db)
+		bad := func(modify func(o *downline.Order)) *downline.Order {
+			o := customerOrder("BAD", "C-A1", "SUP", 1, at(time.March, 4))
+			modify(o)
+			return o
+		}
+		tests := []struct {
+			name string
+			bad  *downline.Order
+			code downline.Code
+			msg  string
+		}{
+			{"quantity", bad(func(o *downline.Order) { o.Lines[0].Quantity = 0 }),
+				downline.CodeInvalid, `order "BAD": line 1: quantity must be positive`},
+			{"unknown product", bad(func(o *downline.Order) { o.Lines[0].ProductRef = "NOPE" }),
+				downline.CodeInvalid, `order "BAD": line 1: product "NOPE" does not exist`},
+			{"unknown customer", bad(func(o *downline.Order) { o.CustomerRef = "NOPE" }),
+				downline.CodeInvalid, `order "BAD": customer "NOPE" does not exist`},
+			{"currency", bad(func(o *downline.Order) { o.Currency = "USD" }),
+				downline.CodeInvalid, `order "BAD": currency USD must be the programme currency EUR`},
+			{"CV on training (PL-03)", bad(func(o *downline.Order) { o.Lines[0].ProductRef, o.Lines[0].CV = "TRAIN", 100 }),
+				downline.CodeInvalid, `order "BAD": line 1: CV must be zero: product "TRAIN" is not commissionable`},
+			{"duplicate with other content", customerOrder("OK-1", "C-A1", "SUP", 5, at(time.March, 4)),
+				downline.CodeConflict, `order "OK-1": already exists with other content`},
+		}
+		for _, tt := range tests {
+			batch := []*downline.Order{
+				customerOrder("OK-1", "C-A1", "SUP", 1, at(time.March, 3)),
+				customerOrder("OK-2", "C-B1", "SEAT", 3, at(time.March, 3)),
+				tt.bad,
+			}
+			err := db.CreateOrders(ctx, batch)
+			if downline.ErrorCode(err) != tt.code || downline.ErrorMessage(err) != tt.msg {
+				t.Errorf("%s: CreateOrders error = %v, want %s %q", tt.name, err, tt.code, tt.msg)
+			}
+			if _, n, _ := db.FindOrders(ctx, downline.OrderFilter{}); n != 0 {
+				t.Errorf("%s: %d orders stored after a failed batch, want 0", tt.name, n)
+			}
+			if v := volumes(t, db, "2026-03"); len(v) != 0 {
+				t.Errorf("%s: volumes after a failed batch = %v, want none", tt.name, v)
+			}
+		}
+	})
+}
+
+func TestFindOrdersFilter(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		seed(t, db)
+		mustOrders(t, db,
+			customerOrder("O1", "C-A1", "SUP", 1, at(time.February, 27)),
+			customerOrder("O2", "C-A2", "SEAT", 2, at(time.March, 1)),
+			customerOrder("O3", "C-B1", "SUP", 1, at(time.March, 2)),
+			&downline.Order{ExternalID: "O4", DistributorRef: "B", Purpose: downline.PurposePersonalUse, Currency: "EUR",
+				PaidAt: at(time.March, 5), Lines: []*downline.OrderLine{{ProductRef: "SEAT", Quantity: 1, UnitPrice: 300}}},
+		)
+		march := "2026-03"
+		a, _ := db.FindDistributorByExternalID(ctx, "A")
+		personal := downline.PurposePersonalUse
+		from := at(time.March, 2)
+		tests := []struct {
+			name  string
+			f     downline.OrderFilter
+			want  []string
+			total int
+		}{
+			{"period", downline.OrderFilter{Period: &march}, []string{"O2", "O3", "O4"}, 3},
+			{"distributor", downline.OrderFilter{DistributorID: &a.ID}, []string{"O1", "O2"}, 2},
+			{"purpose", downline.OrderFilter{Purpose: &personal}, []string{"O4"}, 1},
+			{"paid from", downline.OrderFilter{PaidFrom: &from, Limit: 1}, []string{"O3"}, 2},
+			{"cursor", downline.OrderFilter{AfterID: 2, Limit: 1}, []string{"O3"}, 2},
+		}
+		for _, tt := range tests {
+			got, total, err := db.FindOrders(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ext []string
+			for _, o := range got {
+				ext = append(ext, o.ExternalID)
+				if len(o.Lines) == 0 {
+					t.Errorf("%s: order %s without lines", tt.name, o.ExternalID)
+				}
+			}
+			if diff := cmp.Diff(tt.want, ext); diff != "" || total != tt.total {
+				t.Errorf("%s: total %d, want %d; orders (-want +got):\n%s", tt.name, total, tt.total, diff)
+			}
+		}
+	})
+}
+
+// TestOrderPeriodInProgrammeZone: an order paid 2026-03-31 22:30 UTC is
+// paid 2026-04-01 00:30 in Berlin (UTC+2 in summer time): April.
+func TestOrderPeriodInProgrammeZone(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		seed(t, db)
+		o := customerOrder("LATE", "C-A1", "SEAT", 1, time.Date(2026, 3, 31, 22, 30, 0, 0, time.UTC))
+		mustOrders(t, db, o)
+		if o.Period != "2026-04" {
+			t.Errorf("period = %s, want 2026-04", o.Period)
+		}
+		if v := volumes(t, db, "2026-04")["A"]; v.CuV != 250 {
+			t.Errorf("April volume of A = %+v, want CuV 250", v)
+		}
+	})
+}
