@@ -63,7 +63,7 @@ func (b *Book) Apply(t Transaction) (bool, error) {
 			return false, fmt.Errorf("apply transaction %q: %w", t.ID, err)
 		}
 	}
-	next := map[balanceKey]int64{}
+	next := make(map[balanceKey]int64, len(t.Postings))
 	for _, p := range t.Postings {
 		k := balanceKey{p.Account, p.Currency}
 		cur, ok := next[k]

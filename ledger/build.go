@@ -24,25 +24,28 @@ type Earning struct {
 // when every total is zero.
 func Earnings(runKey, currency string, earnings []Earning) (Transaction, error) {
 	id := "run:" + runKey + ":close"
-	totals := map[int64]int64{}
-	for i, e := range earnings {
-		s, ok := addInt64(totals[e.Distributor], e.Amount)
-		if !ok {
-			return Transaction{}, fmt.Errorf("earnings %q: entry %d (distributor %d): total overflows: %w", id, i, e.Distributor, ErrInvalid)
-		}
-		totals[e.Distributor] = s
-	}
-	t := Transaction{ID: id, Kind: KindEarnings, Memo: "commissions of run " + runKey}
+	// Sort a copy and merge neighbours: cheaper than a map at a million
+	// distributors, and it gives the postings their order.
+	es := slices.Clone(earnings)
+	slices.SortFunc(es, func(a, b Earning) int { return compareInt64(a.Distributor, b.Distributor) })
+	t := Transaction{ID: id, Kind: KindEarnings, Memo: "commissions of run " + runKey, Postings: make([]Posting, 0, len(es)+1)}
 	var sum int64
-	for _, d := range sortedIDs(totals) {
-		if totals[d] == 0 {
+	for i := 0; i < len(es); {
+		d, total := es[i].Distributor, int64(0)
+		for ; i < len(es) && es[i].Distributor == d; i++ {
+			var ok bool
+			if total, ok = addInt64(total, es[i].Amount); !ok {
+				return Transaction{}, fmt.Errorf("earnings %q: distributor %d: total overflows: %w", id, d, ErrInvalid)
+			}
+		}
+		if total == 0 {
 			continue
 		}
 		var ok bool
-		if sum, ok = addInt64(sum, totals[d]); !ok {
+		if sum, ok = addInt64(sum, total); !ok {
 			return Transaction{}, fmt.Errorf("earnings %q: run total overflows: %w", id, ErrInvalid)
 		}
-		t.Postings = append(t.Postings, Posting{Account: DistributorAccount(Earned, d), Amount: -totals[d], Currency: currency})
+		t.Postings = append(t.Postings, Posting{Account: DistributorAccount(Earned, d), Amount: -total, Currency: currency})
 	}
 	if len(t.Postings) == 0 {
 		return Transaction{}, fmt.Errorf("earnings %q: %w", id, ErrNothingToPost)
@@ -251,15 +254,6 @@ func checked(t Transaction) error {
 		return err
 	}
 	return nil
-}
-
-func sortedIDs(m map[int64]int64) []int64 {
-	ids := make([]int64, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }
 
 func compareInt64(a, b int64) int {
