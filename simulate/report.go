@@ -276,14 +276,18 @@ func medianFloat(sorted []float64) float64 {
 	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
-// histogram bins xs (minor units) into n equal bins between min and max.
+// histogram bins xs (minor units) into n equal bins between the 1st and
+// 99th percentiles; the first and last bins also hold the tails, so that a
+// few large earners do not flatten the chart.
 func histogram(xs []int64, n int) []Bin {
 	if len(xs) == 0 {
 		return nil
 	}
-	lo, hi := slices.Min(xs), slices.Max(xs)
+	v := slices.Clone(xs)
+	slices.Sort(v)
+	lo, hi := v[len(v)/100], v[len(v)-1-len(v)/100]
 	if lo == hi {
-		return []Bin{{Lo: major(lo), Hi: major(hi), Count: len(xs)}}
+		return []Bin{{Lo: major(v[0]), Hi: major(v[len(v)-1]), Count: len(xs)}}
 	}
 	width := float64(hi-lo) / float64(n)
 	bins := make([]Bin, n)
@@ -291,9 +295,9 @@ func histogram(xs []int64, n int) []Bin {
 		bins[i].Lo = round6(major(lo) + float64(i)*width/100)
 		bins[i].Hi = round6(major(lo) + float64(i+1)*width/100)
 	}
-	for _, x := range xs {
-		k := min(int(float64(x-lo)/width), n-1)
-		bins[k].Count++
+	for _, x := range v {
+		k := int(float64(x-lo) / width)
+		bins[min(max(k, 0), n-1)].Count++
 	}
 	return bins
 }
