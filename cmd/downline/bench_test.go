@@ -99,3 +99,24 @@ func TestBenchBadUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchFromEnv runs downline bench with the flags in DOWNLINE_BENCH_ARGS
+// and prints its report, so that the long sizes can be measured through
+// go test too, e.g.
+//
+//	DOWNLINE_BENCH_ARGS="--distributors 1000000 --orders 10000000" \
+//		go test -run TestBenchFromEnv -v -timeout 1h ./cmd/downline
+//
+// It is skipped unless the variable is set.
+func TestBenchFromEnv(t *testing.T) {
+	args := os.Getenv("DOWNLINE_BENCH_ARGS")
+	if args == "" {
+		t.Skip("set DOWNLINE_BENCH_ARGS to run a long benchmark")
+	}
+	e, out, _ := testEnv()
+	err := runBench(context.Background(), e, strings.Fields(args))
+	t.Logf("downline bench %s\n%s", args, out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+}
