@@ -259,12 +259,15 @@ func (in *distributorInserter) create(ctx context.Context, d *downline.Distribut
 	var existingDigest string
 	err := in.byExt.QueryRowContext(ctx, d.ExternalID).Scan(&existingID, &existingDigest)
 	switch {
-	case err == nil && existingDigest != dig:
-		return downline.Errorf(downline.CodeConflict, "distributor %q: already exists with other content", d.ExternalID)
 	case err == nil:
 		stored, _, err := findDistributors(ctx, in.tx, downline.DistributorFilter{ID: &existingID})
 		if err != nil || len(stored) != 1 {
 			return ctxErr(fmt.Errorf("reload %d: %v", existingID, err))
+		}
+		// A retry with the struct a first call completed carries the
+		// derived referral code; it matches the request without one.
+		if existingDigest != dig && (givenCode != stored[0].ReferralCode || distributorDigest(d, "") != existingDigest) {
+			return downline.Errorf(downline.CodeConflict, "distributor %q: already exists with other content", d.ExternalID)
 		}
 		*d = *stored[0]
 		return nil

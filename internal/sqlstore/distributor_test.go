@@ -56,6 +56,9 @@ func TestCreateDistributorIdempotent(t *testing.T) {
 		if again.ID != 2 || again.ReferralCode != "REFD2" {
 			t.Errorf("no-op create filled %+v, want the stored record", again)
 		}
+		if err := db.CreateDistributor(ctx, again); err != nil {
+			t.Fatalf("the filled-in struct again: %v", err)
+		}
 		changed := dist("D-2", "D-1")
 		changed.Email = "other@example.com"
 		err := db.CreateDistributor(ctx, changed)

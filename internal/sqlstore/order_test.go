@@ -38,6 +38,7 @@ func TestCreateOrderIdempotent(t *testing.T) {
 		mustOrders(t, db, customerOrder("INV-1", "C-A1", "SUP", 1, at(time.March, 3)))
 		again := customerOrder("INV-1", "C-A1", "SUP", 1, at(time.March, 3))
 		mustOrders(t, db, again) // same content: no-op
+		mustOrders(t, db, again) // the filled-in struct: no-op
 		if again.ID != 1 {
 			t.Errorf("repeated order got ID %d, want the stored 1", again.ID)
 		}

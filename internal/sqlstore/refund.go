@@ -271,12 +271,15 @@ func createRefund(ctx context.Context, tx *Tx, r *downline.Refund, vols *volumeB
 	var existing string
 	err = tx.queryRow(ctx, `SELECT id, digest FROM refunds WHERE external_id = ?`, r.ExternalID).Scan(&id, &existing)
 	switch {
-	case err == nil && existing != dig:
-		return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
 	case err == nil:
 		found, _, err := findRefunds(ctx, tx, downline.RefundFilter{ID: &id})
 		if err != nil || len(found) != 1 {
 			return fmt.Errorf("create %s: reload: %v", what, err)
+		}
+		// The same request, or the record as the store filled it in (a
+		// retry with the struct a first call completed), is a no-op.
+		if existing != dig && refundDigest(found[0]) != dig {
+			return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
 		}
 		*r = *found[0]
 		return nil

@@ -1,0 +1,186 @@
+package sqlstore_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/downline/downline"
+	"github.com/downline/downline/internal/sqlstore"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// tree returns the sponsor tree at the end of period as child -> sponsor
+// external ids ("" for a root), with statuses for non-active ones.
+func tree(tb testing.TB, db *sqlstore.DB, period string) map[string]string {
+	tb.Helper()
+	ext := map[downline.DistributorID]string{}
+	ds, _, err := db.FindDistributors(ctx, downline.DistributorFilter{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, d := range ds {
+		ext[d.ID] = d.ExternalID
+	}
+	out := map[string]string{}
+	err = db.SponsorTreeAt(ctx, period, func(n downline.TreeNode) error {
+		v := ext[n.SponsorID]
+		if n.Status != downline.StatusActive {
+			v += " (" + string(n.Status) + ")"
+		}
+		out[ext[n.ID]] = v
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+func id(tb testing.TB, db *sqlstore.DB, ext string) downline.DistributorID {
+	tb.Helper()
+	d, err := db.FindDistributorByExternalID(ctx, ext)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d.ID
+}
+
+func TestMoveIsEffectiveDated(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		mustProgramme(t, db)
+		late := dist("LATE", "A")
+		late.JoinedAt = at(time.April, 20)
+		mustDistributors(t, db, dist("R", ""), dist("A", "R"), dist("B", "R"), dist("C", "A"), late)
+
+		// In April (clock 2026-04-10), move C from A to B and suspend A.
+		db.Now = func() time.Time { return at(time.April, 10) }
+		b := id(t, db, "B")
+		if _, err := db.MoveDistributor(ctx, id(t, db, "C"), downline.DistributorMove{SponsorID: &b}); err != nil {
+			t.Fatal(err)
+		}
+		suspended := downline.StatusSuspended
+		if _, err := db.UpdateDistributor(ctx, id(t, db, "A"), downline.DistributorUpdate{Status: &suspended}); err != nil {
+			t.Fatal(err)
+		}
+		march := map[string]string{"R": "", "A": "R", "B": "R", "C": "A"}
+		april := map[string]string{"R": "", "A": "R (suspended)", "B": "R", "C": "B", "LATE": "A"}
+		if diff := cmp.Diff(march, tree(t, db, "2026-03")); diff != "" {
+			t.Errorf("tree at 2026-03 (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(april, tree(t, db, "2026-04")); diff != "" {
+			t.Errorf("tree at 2026-04 (-want +got):\n%s", diff)
+		}
+		// A second move in the same period replaces the first.
+		r := id(t, db, "R")
+		if _, err := db.MoveDistributor(ctx, id(t, db, "C"), downline.DistributorMove{SponsorID: &r}); err != nil {
+			t.Fatal(err)
+		}
+		april["C"] = "R"
+		if diff := cmp.Diff(april, tree(t, db, "2026-04")); diff != "" {
+			t.Errorf("tree at 2026-04 after second move (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(march, tree(t, db, "2026-03")); diff != "" {
+			t.Errorf("tree at 2026-03 after second move (-want +got):\n%s", diff)
+		}
+		if err := db.SponsorTreeAt(ctx, "2026-4", func(downline.TreeNode) error { return nil }); downline.ErrorCode(err) != downline.CodeInvalid {
+			t.Errorf("SponsorTreeAt(2026-4) error = %v, want CodeInvalid", err)
+		}
+	})
+}
+
+func TestMoveCannotCreateCycle(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		mustProgramme(t, db)
+		// R <- A <- B <- C, and R <- D.
+		mustDistributors(t, db, dist("R", ""), dist("A", "R"), dist("B", "A"), dist("C", "B"), dist("D", "R"))
+		a, c := id(t, db, "A"), id(t, db, "C")
+		tests := []struct {
+			name    string
+			move    downline.DistributorID
+			sponsor downline.DistributorID
+			code    downline.Code
+		}{
+			{"under own grandchild", a, c, downline.CodeConflict},
+			{"under itself", a, a, downline.CodeConflict},
+			{"root under descendant", id(t, db, "R"), id(t, db, "B"), downline.CodeConflict},
+			{"unknown sponsor", a, 999, downline.CodeNotFound},
+			{"sideways is fine", c, id(t, db, "D"), ""},
+		}
+		for _, tt := range tests {
+			_, err := db.MoveDistributor(ctx, tt.move, downline.DistributorMove{SponsorID: &tt.sponsor})
+			if downline.ErrorCode(err) != tt.code {
+				t.Errorf("%s: MoveDistributor error = %v, want code %q", tt.name, err, tt.code)
+			}
+		}
+		up, err := db.Upline(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]downline.DistributorID{id(t, db, "D"), id(t, db, "R")}, up); diff != "" {
+			t.Errorf("Upline(C) after the moves (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestMovePlacement(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		mustProgramme(t, db)
+		l := dist("L", "R")
+		l.PlacementParentRef, l.PlacementSide = "R", downline.SideLeft
+		mustDistributors(t, db, dist("R", ""), l, dist("X", "R"))
+		x, r, lid := id(t, db, "X"), id(t, db, "R"), id(t, db, "L")
+		left, right := downline.SideLeft, downline.SideRight
+		if _, err := db.MoveDistributor(ctx, x, downline.DistributorMove{PlacementParentID: &r, PlacementSide: &left}); downline.ErrorCode(err) != downline.CodeConflict {
+			t.Errorf("placing X in the taken left slot: error = %v, want CodeConflict", err)
+		}
+		got, err := db.MoveDistributor(ctx, x, downline.DistributorMove{PlacementParentID: &r, PlacementSide: &right})
+		if err != nil || got.PlacementParentRef != "R" || got.PlacementSide != right {
+			t.Fatalf("placing X right = %+v, %v", got, err)
+		}
+		if _, err := db.MoveDistributor(ctx, r, downline.DistributorMove{PlacementParentID: &lid}); downline.ErrorCode(err) != downline.CodeConflict {
+			t.Errorf("placing R under its placement child L: error = %v, want CodeConflict", err)
+		}
+	})
+}
+
+func TestUplineDownline(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		mustProgramme(t, db)
+		mustDistributors(t, db, dist("R", ""), dist("A", "R"), dist("B", "R"), dist("A1", "A"), dist("A2", "A"), dist("A11", "A1"))
+		r := id(t, db, "R")
+		got, err := db.Downline(ctx, r, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []downline.DownlineMember{
+			{ID: id(t, db, "A"), SponsorID: r, Depth: 1}, {ID: id(t, db, "B"), SponsorID: r, Depth: 1},
+			{ID: id(t, db, "A1"), SponsorID: id(t, db, "A"), Depth: 2}, {ID: id(t, db, "A2"), SponsorID: id(t, db, "A"), Depth: 2},
+			{ID: id(t, db, "A11"), SponsorID: id(t, db, "A1"), Depth: 3},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Downline(R) (-want +got):\n%s", diff)
+		}
+		got, err = db.Downline(ctx, r, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want[:2], got); diff != "" {
+			t.Errorf("Downline(R, 1) (-want +got):\n%s", diff)
+		}
+		up, err := db.Upline(ctx, id(t, db, "A11"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]downline.DistributorID{id(t, db, "A1"), id(t, db, "A"), r}, up); diff != "" {
+			t.Errorf("Upline(A11) (-want +got):\n%s", diff)
+		}
+		if up, err := db.Upline(ctx, r); err != nil || len(up) != 0 {
+			t.Errorf("Upline(root) = %v, %v, want empty", up, err)
+		}
+		if _, err := db.Downline(ctx, 999, 0); downline.ErrorCode(err) != downline.CodeNotFound {
+			t.Errorf("Downline(999) error = %v, want CodeNotFound", err)
+		}
+		_ = cmpopts.EquateEmpty()
+	})
+}
