@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
 	"github.com/downline/downline/compplan"
@@ -343,6 +344,39 @@ func TestEngineNumbering(t *testing.T) {
 		if e.ID != strconv.FormatInt(o.ID, 10) || int64(e.Distributor) != o.DistributorID || e.CV != o.CV ||
 			!e.PaidAt.Equal(o.PaidTime()) || (e.RefundOf != "") != (o.RefundOf != 0) || (e.Customer != "") != (o.CustomerID != 0) {
 			t.Errorf("EngineOrder(%+v) = %+v", o, e)
+		}
+	}
+}
+
+// TestCSVRoundTrip reads the generated CSV files back with the engine's
+// readers (those of downline calc) and checks that they yield exactly the
+// rows EngineDistributors and EngineOrder produce.
+func TestCSVRoundTrip(t *testing.T) {
+	t.Parallel()
+	plan, err := compplan.ParsePlan(strings.NewReader("plan: p\nversion: \"1\"\ncurrency: USD\nbonuses:\n  - {id: d, kind: direct, rate_pct: \"10\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, shape := range []Shape{ShapePA, ShapeBinarySpill} {
+		g := mustNew(t, Config{Seed: 9, Distributors: 700, Orders: 6000, Shape: shape, RefundShare: 0.1})
+		d, o := csvBytes(t, g)
+		ds, _, err := compplan.ReadDistributorsCSV("distributors.csv", bytes.NewReader(d), time.UTC)
+		if err != nil {
+			t.Fatalf("%s: ReadDistributorsCSV: %v", shape, err)
+		}
+		if diff := cmp.Diff(g.Tree().EngineDistributors(), ds); diff != "" {
+			t.Errorf("%s: distributors.csv read back differs (-want +got):\n%s", shape, diff)
+		}
+		os, _, err := compplan.ReadOrdersCSV("orders.csv", bytes.NewReader(o), plan, time.UTC)
+		if err != nil {
+			t.Fatalf("%s: ReadOrdersCSV: %v", shape, err)
+		}
+		var want []compplan.Order
+		for _, x := range g.CollectOrders() {
+			want = append(want, EngineOrder(&x, true))
+		}
+		if diff := cmp.Diff(want, os); diff != "" {
+			t.Errorf("%s: orders.csv read back differs (-want +got):\n%s", shape, diff)
 		}
 	}
 }
