@@ -42,6 +42,12 @@ type command struct {
 func commands() []command {
 	cs := []command{
 		{"version", "print the version and build information", runVersion},
+		{"serve", "serve the JSON API and the back office", runServe},
+		{"migrate", "apply pending database migrations", runMigrate},
+		{"demo", "build a demo programme, run commissions and serve it", runDemo},
+		{"calc", "calculate one period's commissions offline from CSV files", runCalc},
+		{"gen", "generate a synthetic programme as CSV files", runGen},
+		{"bench", "benchmark the commission engine on generated data", runBench},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/downline/downline/internal/demo"
+	"github.com/downline/downline/internal/sqlstore"
+)
+
+// runDemo builds the demo programme in the embedded database (or reuses
+// the one there), runs commissions and serves the back office.
+func runDemo(ctx context.Context, e *env, args []string) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet(e, "demo", "", `Build a realistic demo programme — a commercial-open-source vendor's catalogue,
+2,400 distributors in a heavy-tailed sponsor tree, their customer organisations
+and six months of orders with renewals, personal use and refunds — run
+commissions, then serve it over HTTP. A second run reuses the data.`)
+	configFlags(fs, e, &cfg, true)
+	dataDir := fs.String("data", "", "directory for the demo database (sets --db to sqlite:DIR/downline.db)")
+	noServe := fs.Bool("no-serve", false, "prepare the data and exit")
+	seed := fs.Uint64("seed", 2026, "seed of the generated programme")
+	size := fs.Int("distributors", 2400, "number of distributors")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dataDir != "" {
+		if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		cfg.DB = "sqlite:" + filepath.Join(*dataDir, "downline.db")
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	if *size < 2 {
+		return usageError{fmt.Errorf("--distributors %d: want at least 2", *size)}
+	}
+	logger := cfg.Logger(e.stderr)
+	db, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	start := time.Now()
+	last := time.Now().UTC().AddDate(0, -1, 0).Format("2006-01") // the last whole month
+	p := newProgress(e.stderr)
+	sum, err := demo.Build(ctx, demoServices(db), demo.Options{
+		Seed: *seed, Distributors: *size, LastPeriod: last, Progress: p.update,
+	})
+	p.done()
+	if err != nil {
+		return err
+	}
+	printDemoSummary(e.stdout, cfg, sum, time.Since(start))
+	if *noServe {
+		return nil
+	}
+	return serveHTTP(ctx, e, cfg, logger, db)
+}
+
+func demoServices(db *sqlstore.DB) demo.Services {
+	return demo.Services{Programme: db, Products: db, Distributors: db, Customers: db, Orders: db, Refunds: db}
+}
+
+func printDemoSummary(w io.Writer, cfg Config, s demo.Summary, took time.Duration) {
+	verb := "Created"
+	if s.Reused {
+		verb = "Reusing"
+	}
+	fmt.Fprintf(w, "%s the demo programme %q in %s (%s):\n", verb, s.Programme, redact(cfg.DB), took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  %6d products\n  %6d distributors\n  %6d customer organisations\n  %6d orders\n  %6d refunds\n",
+		s.Products, s.Distributors, s.Customers, s.Orders, s.Refunds)
+	if len(s.Periods) > 0 {
+		fmt.Fprintf(w, "  periods %s to %s\n", s.Periods[0], s.Periods[len(s.Periods)-1])
+	}
+	fmt.Fprintf(w, "\nWhere to look (after the server starts):\n")
+	base := "http://" + cfg.Listen
+	for _, l := range []string{"/healthz", "/api/v1/programme", "/api/v1/distributors?limit=20", "/api/v1/orders?limit=20"} {
+		fmt.Fprintf(w, "  %s%s\n", base, l)
+	}
+}
+
+// progress prints how far a long stage has come, at most twice a second,
+// so that anything that takes over a second shows progress.
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	last  time.Time
+	stage string
+	shown bool
+}
+
+func newProgress(w io.Writer) *progress { return &progress{w: w, last: time.Now()} }
+
+func (p *progress) update(stage string, done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if stage == p.stage && now.Sub(p.last) < 500*time.Millisecond && done != total {
+		return
+	}
+	p.stage, p.last, p.shown = stage, now, true
+	pct := 100
+	if total > 0 {
+		pct = done * 100 / total
+	}
+	fmt.Fprintf(p.w, "  %-13s %7d/%-7d %3d%%\n", stage, done, total, pct)
+}
+
+func (p *progress) done() {}

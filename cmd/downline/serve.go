@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+
+	dlhttp "github.com/downline/downline/internal/http"
+	"github.com/downline/downline/internal/sqlstore"
+)
+
+// runServe serves the API and back office until interrupted.
+func runServe(ctx context.Context, e *env, args []string) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet(e, "serve", "", "Serve the JSON API and the back office over HTTP until interrupted.")
+	configFlags(fs, e, &cfg, true)
+	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start-up")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	logger := cfg.Logger(e.stderr)
+	db, err := openStore(ctx, cfg, !*noMigrate)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return serveHTTP(ctx, e, cfg, logger, db)
+}
+
+// serveHTTP listens on cfg.Listen and serves db until ctx is done. It
+// prints the address it listens on, so that tests can use port 0.
+func serveHTTP(ctx context.Context, e *env, cfg Config, logger *slog.Logger, db *sqlstore.DB) error {
+	l, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := newServer(logger, db)
+	logger.Info("listening", "addr", l.Addr().String(), "db", redact(cfg.DB))
+	fmt.Fprintf(e.stdout, "listening on http://%s\n", l.Addr())
+	return srv.Serve(ctx, l)
+}
+
+// newServer wires the HTTP server to the store and the adapters.
+func newServer(logger *slog.Logger, db *sqlstore.DB) *dlhttp.Server {
+	return &dlhttp.Server{
+		Logger:       logger,
+		Ping:         func(ctx context.Context) error { return db.SQL().PingContext(ctx) },
+		Programme:    db,
+		Products:     db,
+		Distributors: db,
+		Customers:    db,
+		Orders:       db,
+		Mounts:       map[string]http.Handler{},
+	}
+}
+
+// redact hides a password in a database URL.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
