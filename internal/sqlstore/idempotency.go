@@ -1,0 +1,45 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/downline/downline"
+)
+
+var _ downline.IdempotencyService = (*DB)(nil)
+
+// FindIdempotentResponse returns the stored response for a user's key.
+// Returns CodeNotFound.
+func (db *DB) FindIdempotentResponse(ctx context.Context, actorUserID int64, key string) (*downline.IdempotentResponse, error) {
+	tx, err := db.beginTx(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	r := downline.IdempotentResponse{ActorUserID: actorUserID, Key: key}
+	var body string
+	var created int64
+	err = tx.queryRow(ctx, `SELECT request_hash, status, body, created_at FROM idempotency_keys
+		WHERE actor_user_id = ? AND idem_key = ?`, actorUserID, key).Scan(&r.RequestHash, &r.Status, &body, &created)
+	if err == sql.ErrNoRows {
+		return nil, downline.Errorf(downline.CodeNotFound, "Idempotency key not found.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find idempotency key: %w", err)
+	}
+	r.Body, r.CreatedAt = []byte(body), decodeTime(created)
+	return &r, nil
+}
+
+// SaveIdempotentResponse stores r. Returns CodeConflict when the key
+// exists.
+func (db *DB) SaveIdempotentResponse(ctx context.Context, r *downline.IdempotentResponse) error {
+	return db.inWriteTx(ctx, "save idempotency key", func(tx *Tx) error {
+		r.CreatedAt = tx.now
+		_, err := tx.exec(ctx, `INSERT INTO idempotency_keys (actor_user_id, idem_key, request_hash, status, body, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, r.ActorUserID, r.Key, r.RequestHash, r.Status, string(r.Body), encodeTime(tx.now))
+		return mapError(err, "idempotency key")
+	})
+}
