@@ -1,0 +1,79 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/downline/downline"
+	"github.com/downline/downline/internal/sqlstore"
+	"github.com/downline/downline/internal/sqlstore/sqlstoretest"
+)
+
+// benchDBs returns SQLite and, when configured, PostgreSQL for benchmarks.
+func benchDBs(b *testing.B, fn func(b *testing.B, db *sqlstore.DB)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, sqlstoretest.OpenSQLite(b)) })
+	b.Run("postgres", func(b *testing.B) {
+		db, ok := sqlstoretest.OpenPostgres(b)
+		if !ok {
+			b.Skip("DOWNLINE_TEST_POSTGRES_DSN not set")
+		}
+		fn(b, db)
+	})
+}
+
+// BenchmarkCreateDistributors measures batch import of distributors in
+// batches of 1,000, each sponsored by an earlier one.
+func BenchmarkCreateDistributors(b *testing.B) {
+	benchDBs(b, func(b *testing.B, db *sqlstore.DB) {
+		mustProgramme(b, db)
+		n := 0
+		b.ResetTimer()
+		for b.Loop() {
+			batch := make([]*downline.Distributor, 1000)
+			for i := range batch {
+				n++
+				sponsor := ""
+				if n > 1 {
+					sponsor = fmt.Sprintf("D%d", n/3+1)
+				}
+				batch[i] = &downline.Distributor{ExternalID: fmt.Sprintf("D%d", n), SponsorRef: sponsor, JoinedAt: at(1, 1), Country: "DE"}
+			}
+			if err := db.CreateDistributors(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "distributors/s")
+	})
+}
+
+// BenchmarkCreateOrders measures batch ingestion of two-line customer
+// orders, 1,000 per batch, with the volume aggregates.
+func BenchmarkCreateOrders(b *testing.B) {
+	benchDBs(b, func(b *testing.B, db *sqlstore.DB) {
+		seed(b, db)
+		var cs []*downline.Customer
+		for i := range 200 {
+			cs = append(cs, &downline.Customer{ExternalID: fmt.Sprintf("BC%d", i), Name: "Customer", DistributorRef: []string{"R", "A", "B"}[i%3],
+				Attribution: downline.AttributionImport})
+		}
+		if err := db.CreateCustomers(ctx, cs); err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		b.ResetTimer()
+		for b.Loop() {
+			batch := make([]*downline.Order, 1000)
+			for i := range batch {
+				n++
+				o := customerOrder(fmt.Sprintf("BO%d", n), fmt.Sprintf("BC%d", n%200), "SUP", 1, at(time.Month(1+n%6), 1+n%28))
+				o.Lines = append(o.Lines, &downline.OrderLine{ProductRef: "SEAT", Quantity: 5, UnitPrice: 300})
+				batch[i] = o
+			}
+			if err := db.CreateOrders(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "orders/s")
+	})
+}
