@@ -63,31 +63,40 @@ func (b *Book) Apply(t Transaction) (bool, error) {
 			return false, fmt.Errorf("apply transaction %q: %w", t.ID, err)
 		}
 	}
-	next := make(map[balanceKey]int64, len(t.Postings))
-	for _, p := range t.Postings {
-		k := balanceKey{p.Account, p.Currency}
-		cur, ok := next[k]
-		if !ok {
-			cur = b.balances[k]
+	// Postings sorted by account and currency put every account's
+	// postings next to each other: sum each run onto the old balance.
+	sorted := sortedPostings(t.Postings)
+	changes := make([]Balance, 0, len(sorted))
+	for i := 0; i < len(sorted); {
+		a, cur := sorted[i].Account, sorted[i].Currency
+		v := b.balances[balanceKey{a, cur}]
+		for ; i < len(sorted) && sorted[i].Account == a && sorted[i].Currency == cur; i++ {
+			var ok bool
+			if v, ok = addInt64(v, sorted[i].Amount); !ok {
+				return false, fmt.Errorf("apply transaction %q: balance of %s overflows: %w", t.ID, a, ErrInvalid)
+			}
 		}
-		s, ok := addInt64(cur, p.Amount)
-		if !ok {
-			return false, fmt.Errorf("apply transaction %q: balance of %s overflows: %w", t.ID, p.Account, ErrInvalid)
+		changes = append(changes, Balance{Account: a, Currency: cur, Amount: v})
+	}
+	if t.Kind == KindPayout || t.Kind == KindHoldRelease {
+		next := make(map[balanceKey]int64, len(changes))
+		for _, c := range changes {
+			next[balanceKey{c.Account, c.Currency}] = c.Amount
 		}
-		next[k] = s
+		if err := b.checkRules(t, next); err != nil {
+			return false, fmt.Errorf("apply transaction %q: %w", t.ID, err)
+		}
 	}
-	if err := b.checkRules(t, next); err != nil {
-		return false, fmt.Errorf("apply transaction %q: %w", t.ID, err)
-	}
-	for k, v := range next {
-		if v == 0 {
+	for _, c := range changes {
+		k := balanceKey{c.Account, c.Currency}
+		if c.Amount == 0 {
 			delete(b.balances, k)
 		} else {
-			b.balances[k] = v
+			b.balances[k] = c.Amount
 		}
 	}
 	stored := t
-	stored.Postings = sortedPostings(t.Postings)
+	stored.Postings = sorted
 	b.txs[t.ID] = stored
 	b.order = append(b.order, t.ID)
 	if t.Kind == KindReversal {
