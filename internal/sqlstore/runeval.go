@@ -1,0 +1,446 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/downline/downline"
+	"github.com/downline/downline/compplan"
+)
+
+// runInput is one evaluated period, not yet stored.
+type runInput struct {
+	prog        *downline.Programme
+	period      compplan.Period
+	pv          *downline.PlanVersion
+	plan        *compplan.Plan
+	statePeriod string
+	res         *compplan.Result
+	claws       []clawback
+	inputHash   string
+}
+
+// clawback is one refund of an order whose period is closed, with the
+// clawback lines it yields.
+type clawback struct {
+	refund    downline.RefundID
+	refundRef string
+	order     downline.OrderID
+	seller    downline.DistributorID
+	lines     []downline.CommissionLine
+}
+
+// refundedOrder is what a refund in the period took back from an order of
+// a closed period.
+type refundedOrder struct {
+	refund         downline.RefundID
+	refundRef      string
+	order          downline.OrderID
+	seller         downline.DistributorID
+	orderPeriod    string
+	purpose        downline.OrderPurpose
+	customer       bool
+	amount, cv, qv int64
+}
+
+// evaluate reads the period's inputs in tx and runs the engine.
+func (db *DB) evaluate(ctx context.Context, tx *Tx, period string, progress func(string, int, int)) (*runInput, error) {
+	in := &runInput{}
+	var err error
+	if in.prog, err = findProgramme(ctx, tx); err != nil {
+		return nil, err
+	}
+	loc, err := in.prog.Location()
+	if err != nil {
+		return nil, err
+	}
+	if in.period, err = compplan.ParsePeriod(period, loc); err != nil {
+		return nil, downline.Errorf(downline.CodeInvalid, "period %q: %v", period, err)
+	}
+	var last sql.NullString
+	if err := tx.queryRow(ctx, `SELECT MAX(period) FROM commission_runs WHERE kind = 'close'`).Scan(&last); err != nil {
+		return nil, fmt.Errorf("last closed period: %w", err)
+	}
+	prev, _ := downline.ShiftPeriodName(period, -1)
+	switch {
+	case last.Valid && last.String > period:
+		return nil, downline.Errorf(downline.CodeConflict, "Period %s is closed; %s cannot be run after it.", last.String, period)
+	case last.Valid && last.String != prev:
+		return nil, downline.Errorf(downline.CodeConflict, "Close period %s first: periods close in order and %s is the last closed one.", prev, last.String)
+	}
+	if in.pv, err = db.planFor(ctx, tx, period); err != nil {
+		return nil, err
+	}
+	if in.plan, err = compplan.ParsePlan(strings.NewReader(in.pv.YAML)); err != nil {
+		return nil, fmt.Errorf("plan version %d: %w", in.pv.ID, err)
+	}
+	if in.plan.Currency != "" && in.plan.Currency != in.prog.Currency {
+		return nil, downline.Errorf(downline.CodeInvalid, "plan version %d: currency %s is not the programme currency %s",
+			in.pv.ID, in.plan.Currency, in.prog.Currency)
+	}
+	h := newInputHasher()
+	h.str("downline-run-input/1")
+	h.str(in.pv.Hash)
+	h.str(period)
+	var state *compplan.State
+	if last.Valid {
+		in.statePeriod = last.String
+		st, raw, err := loadState(ctx, tx, last.String, in.plan.MinorDigits)
+		if err != nil {
+			return nil, err
+		}
+		state = st
+		h.str(string(raw))
+	} else {
+		h.str("")
+	}
+
+	progress("tree", 0, 1)
+	tree, err := loadTree(ctx, tx, period, in.period, h)
+	if err != nil {
+		return nil, err
+	}
+	progress("tree", 1, 1)
+	refunded, err := refundedClosedOrders(ctx, tx, period)
+	if err != nil {
+		return nil, err
+	}
+	addBack := map[downline.DistributorID]*downline.PeriodVolume{}
+	for _, r := range refunded {
+		v := addBack[r.seller]
+		if v == nil {
+			v = &downline.PeriodVolume{}
+			addBack[r.seller] = v
+		}
+		addVolume(v, r.purpose, r.customer, 1, r.amount, r.cv, r.qv)
+		h.int(int64(r.refund))
+		h.int(int64(r.order))
+		h.int(r.amount)
+		h.int(r.cv)
+		h.int(r.qv)
+	}
+
+	agg := compplan.NewAggregator(in.plan, tree, in.period)
+	progress("volumes", 0, 1)
+	if err := loadVolumes(ctx, tx, in.plan, period, agg, addBack, h); err != nil {
+		return nil, err
+	}
+	progress("volumes", 1, 1)
+	progress("evaluate", 0, 1)
+	if in.res, err = compplan.EvaluateVolumes(agg, state); err != nil {
+		return nil, downline.Errorf(downline.CodeInvalid, "evaluate %s: %v", period, err)
+	}
+	progress("evaluate", 1, 1)
+	if in.claws, err = clawbackLines(ctx, tx, refunded); err != nil {
+		return nil, err
+	}
+	in.inputHash = h.sum()
+	return in, nil
+}
+
+// loadTree reads the tree at period end in tx.
+func loadTree(ctx context.Context, tx *Tx, period string, per compplan.Period, h *inputHasher) (*compplan.Tree, error) {
+	rows, err := tx.query(ctx, `SELECT d.id, h.sponsor_id, h.placement_parent_id, h.placement_side, d.joined_at, h.status
+		FROM distributors d
+		JOIN distributor_history h ON h.distributor_id = d.id AND h.effective_period = (
+			SELECT MAX(h2.effective_period) FROM distributor_history h2
+			WHERE h2.distributor_id = d.id AND h2.effective_period <= ?)
+		WHERE d.joined_at < ?
+		ORDER BY d.id`, period, encodeTime(per.End))
+	if err != nil {
+		return nil, fmt.Errorf("tree at %s: %w", period, err)
+	}
+	defer rows.Close()
+	var ds []compplan.Distributor
+	for rows.Next() {
+		var id int64
+		var sponsor, parent sql.NullInt64
+		var side, status string
+		var joined int64
+		if err := rows.Scan(&id, &sponsor, &parent, &side, &joined, &status); err != nil {
+			return nil, fmt.Errorf("tree at %s: %w", period, err)
+		}
+		d := compplan.Distributor{ID: compplan.ID(id), Sponsor: compplan.ID(sponsor.Int64),
+			Placement: compplan.ID(parent.Int64), JoinedAt: decodeTime(joined)}
+		switch downline.Side(side) {
+		case "L":
+			d.Side = compplan.SideLeft
+		case "R":
+			d.Side = compplan.SideRight
+		}
+		switch downline.DistributorStatus(status) {
+		case downline.StatusSuspended:
+			d.Status = compplan.StatusSuspended
+		case downline.StatusTerminated:
+			d.Status = compplan.StatusTerminated
+		}
+		h.int(id)
+		h.int(sponsor.Int64)
+		h.int(parent.Int64)
+		h.str(side)
+		h.int(joined)
+		h.str(status)
+		ds = append(ds, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tree at %s: %w", period, err)
+	}
+	t, err := compplan.NewTree(ds)
+	if err != nil {
+		return nil, downline.Errorf(downline.CodeInvalid, "tree at %s: %v", period, err)
+	}
+	return t, nil
+}
+
+// loadVolumes adds one aggregate row per distributor, the add-back of
+// refunds of closed periods' orders, fast-start volume and trailing
+// customer counts to agg.
+func loadVolumes(ctx context.Context, tx *Tx, p *compplan.Plan, period string, agg *compplan.Aggregator,
+	addBack map[downline.DistributorID]*downline.PeriodVolume, h *inputHasher) error {
+	var counts map[downline.DistributorID]int32
+	if needsCustomerCounts(p) {
+		counts = map[downline.DistributorID]int32{}
+		first, err := downline.ShiftPeriodName(period, -(p.CustomerWindowMonths() - 1))
+		if err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT distributor_id, COUNT(DISTINCT customer_id) FROM customer_activity
+			WHERE period >= ? AND period <= ? GROUP BY distributor_id ORDER BY distributor_id`, first, period)
+		if err != nil {
+			return fmt.Errorf("active customers %s: %w", period, err)
+		}
+		for rows.Next() {
+			var d downline.DistributorID
+			var n int32
+			if err := rows.Scan(&d, &n); err != nil {
+				rows.Close()
+				return fmt.Errorf("active customers %s: %w", period, err)
+			}
+			counts[d] = n
+			h.int(int64(d))
+			h.int(int64(n))
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("active customers %s: %w", period, err)
+		}
+	}
+	fsv, err := fastStartVolumes(ctx, tx, p, period, h)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.query(ctx, `SELECT distributor_id, cuv, cuqv, receipted_cv, pcv, pqv, resale_stock_cv,
+		customer_revenue, participant_revenue, customer_orders, orders
+		FROM period_volumes WHERE period = ? ORDER BY distributor_id`, period)
+	if err != nil {
+		return fmt.Errorf("period volumes %s: %w", period, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v downline.PeriodVolume
+		if err := rows.Scan(&v.DistributorID, &v.CuV, &v.CuQV, &v.ReceiptedCV, &v.PCV, &v.PQV, &v.ResaleStockCV,
+			&v.CustomerRevenue, &v.ParticipantRevenue, &v.CustomerOrders, &v.Orders); err != nil {
+			return fmt.Errorf("period volumes %s: %w", period, err)
+		}
+		for _, x := range []int64{int64(v.DistributorID), v.CuV, v.CuQV, v.ReceiptedCV, v.PCV, v.PQV, v.ResaleStockCV,
+			v.CustomerRevenue, v.ParticipantRevenue, v.CustomerOrders, v.Orders} {
+			h.int(x)
+		}
+		if a := addBack[v.DistributorID]; a != nil {
+			v.CuV += a.CuV
+			v.CuQV += a.CuQV
+			v.ReceiptedCV += a.ReceiptedCV
+			v.PCV += a.PCV
+			v.PQV += a.PQV
+			v.CustomerRevenue += a.CustomerRevenue
+			v.ParticipantRevenue += a.ParticipantRevenue
+		}
+		dv := compplan.DistributorVolume{ID: compplan.ID(v.DistributorID), Volume: engineVolume(p, v)}
+		dv.Volume.FSV = fsv[v.DistributorID]
+		if counts != nil {
+			n := counts[v.DistributorID]
+			dv.ActiveCustomers = &n
+			delete(counts, v.DistributorID)
+		}
+		if err := agg.AddVolume(dv); err != nil {
+			return downline.Errorf(downline.CodeInvalid, "period volumes %s: %v", period, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("period volumes %s: %w", period, err)
+	}
+	// Distributors with customers in the window but no volume this period.
+	for d, n := range counts {
+		n := n
+		if err := agg.AddVolume(compplan.DistributorVolume{ID: compplan.ID(d), ActiveCustomers: &n}); err != nil {
+			return downline.Errorf(downline.CodeInvalid, "active customers %s: %v", period, err)
+		}
+	}
+	return nil
+}
+
+// engineVolume converts a stored aggregate into the engine's volume.
+func engineVolume(p *compplan.Plan, v downline.PeriodVolume) compplan.Volume {
+	cuv := v.CuV
+	if !p.Volume.ReceiptedResale {
+		cuv -= v.ReceiptedCV
+	}
+	return compplan.Volume{
+		CuV: cuv, PCV: v.PCV, QV: v.CuQV + v.PQV, BV: cuv,
+		CustomerOrders:  int32(v.CustomerOrders),
+		CustomerRevenue: v.CustomerRevenue,
+		TotalRevenue:    v.CustomerRevenue + v.ParticipantRevenue,
+	}
+}
+
+func needsCustomerCounts(p *compplan.Plan) bool {
+	if p.Gates.MinActiveCustomers > 0 {
+		return true
+	}
+	for _, r := range p.Ranks {
+		for _, q := range r.Requires {
+			if q.Metric == compplan.MetricActiveCustomers {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fastStartVolumes sums, per distributor, the CV of customer orders paid
+// in the period inside the distributor's fast-start window. Only plans
+// with a fast-start bonus pay for this order-level query.
+func fastStartVolumes(ctx context.Context, tx *Tx, p *compplan.Plan, period string, h *inputHasher) (map[downline.DistributorID]int64, error) {
+	days := 0
+	for _, b := range p.Bonuses {
+		if b.Kind == compplan.KindFastStart {
+			days = b.Days
+		}
+	}
+	if days == 0 {
+		return nil, nil
+	}
+	rows, err := tx.query(ctx, `SELECT o.distributor_id, SUM(o.total_cv) FROM orders o JOIN distributors d ON d.id = o.distributor_id
+		WHERE o.period = ? AND o.purpose IN ('customer_direct', 'receipted_resale')
+		AND o.paid_at >= d.joined_at AND o.paid_at < d.joined_at + ?
+		GROUP BY o.distributor_id ORDER BY o.distributor_id`, period, int64(days)*86400*1e6)
+	if err != nil {
+		return nil, fmt.Errorf("fast-start volume %s: %w", period, err)
+	}
+	defer rows.Close()
+	m := map[downline.DistributorID]int64{}
+	for rows.Next() {
+		var d downline.DistributorID
+		var v int64
+		if err := rows.Scan(&d, &v); err != nil {
+			return nil, fmt.Errorf("fast-start volume %s: %w", period, err)
+		}
+		m[d] = v
+		h.int(int64(d))
+		h.int(v)
+	}
+	return m, rows.Err()
+}
+
+// refundedClosedOrders returns the refunds recorded in period of orders
+// whose own period is closed, ordered by refund id.
+func refundedClosedOrders(ctx context.Context, tx *Tx, period string) ([]refundedOrder, error) {
+	rows, err := tx.query(ctx, `SELECT r.id, r.external_id, o.id, o.distributor_id, o.period, o.purpose,
+		o.customer_id IS NOT NULL, SUM(rl.amount), SUM(rl.cv), SUM(rl.qv)
+		FROM refunds r JOIN orders o ON o.id = r.order_id JOIN refund_lines rl ON rl.refund_id = r.id
+		WHERE r.period = ? AND o.period < ?
+		AND EXISTS (SELECT 1 FROM commission_runs c WHERE c.period = o.period AND c.kind = 'close')
+		GROUP BY r.id, r.external_id, o.id, o.distributor_id, o.period, o.purpose, o.customer_id
+		ORDER BY r.id`, period, period)
+	if err != nil {
+		return nil, fmt.Errorf("refunds of closed periods in %s: %w", period, err)
+	}
+	defer rows.Close()
+	var out []refundedOrder
+	for rows.Next() {
+		var r refundedOrder
+		if err := rows.Scan(&r.refund, &r.refundRef, &r.order, &r.seller, &r.orderPeriod, &r.purpose, &r.customer,
+			&r.amount, &r.cv, &r.qv); err != nil {
+			return nil, fmt.Errorf("refunds of closed periods in %s: %w", period, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// clawbackLines derives the clawback lines of each refund from the lines
+// its order's seller was the source of in the closed run of the order's
+// period: for each direct or unilevel line on customer volume,
+// −(refunded CV × rate × scale), rounded once half away from zero and never
+// more than the line paid. Personal-use refunds are not clawed back: the
+// rewardable part of personal use is not proportional to one order.
+func clawbackLines(ctx context.Context, tx *Tx, refunded []refundedOrder) ([]clawback, error) {
+	var out []clawback
+	plans := map[downline.RunID]*compplan.Plan{}
+	for _, r := range refunded {
+		if !r.purpose.HasCustomer() || r.cv <= 0 {
+			continue
+		}
+		var runID downline.RunID
+		var yaml string
+		if err := tx.queryRow(ctx, `SELECT r.id, p.yaml FROM commission_runs r JOIN plan_versions p ON p.id = r.plan_version_id
+			WHERE r.period = ? AND r.kind = 'close'`, r.orderPeriod).Scan(&runID, &yaml); err != nil {
+			return nil, fmt.Errorf("clawback of refund %q: close of %s: %w", r.refundRef, r.orderPeriod, err)
+		}
+		plan := plans[runID]
+		if plan == nil {
+			var err error
+			if plan, err = compplan.ParsePlan(strings.NewReader(yaml)); err != nil {
+				return nil, fmt.Errorf("clawback of refund %q: plan: %w", r.refundRef, err)
+			}
+			plans[runID] = plan
+		}
+		rows, err := tx.query(ctx, `SELECT earner_id, bonus, kind, level, compressed_level, rate_num, rate_den,
+			scale_num, scale_den, amount FROM run_lines
+			WHERE run_id = ? AND source_id = ? AND kind IN ('direct', 'unilevel') AND amount > 0 ORDER BY line_no`,
+			runID, r.seller)
+		if err != nil {
+			return nil, fmt.Errorf("clawback of refund %q: %w", r.refundRef, err)
+		}
+		c := clawback{refund: r.refund, refundRef: r.refundRef, order: r.order, seller: r.seller}
+		for rows.Next() {
+			var l downline.CommissionLine
+			if err := rows.Scan(&l.Earner, &l.Bonus, &l.Kind, &l.Level, &l.CompressedLevel, &l.RateNum, &l.RateDen,
+				&l.ScaleNum, &l.ScaleDen, &l.Amount); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("clawback of refund %q: %w", r.refundRef, err)
+			}
+			if bi := plan.BonusIndex(l.Bonus); bi < 0 || !hasBasis(plan.Bonuses[bi].Basis, compplan.BasisCuV) {
+				continue
+			}
+			amt := compplan.MulRound(r.cv, compplan.Rate{Num: l.RateNum, Den: l.RateDen}, compplan.Rate{Num: l.ScaleNum, Den: l.ScaleDen})
+			amt = min(amt, l.Amount)
+			if amt == 0 {
+				continue
+			}
+			l.Kind, l.Source, l.Basis, l.Amount = "clawback", r.seller, r.cv, -amt
+			l.RefundID, l.OrderID = r.refund, r.order
+			c.lines = append(c.lines, l)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("clawback of refund %q: %w", r.refundRef, err)
+		}
+		if len(c.lines) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func hasBasis(bs []compplan.Basis, b compplan.Basis) bool {
+	if len(bs) == 0 {
+		return b == compplan.BasisCuV
+	}
+	for _, x := range bs {
+		if x == b {
+			return true
+		}
+	}
+	return false
+}
