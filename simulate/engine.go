@@ -23,12 +23,12 @@ func periodOf(month int) compplan.Period {
 func (w *world) pay(month int) (*compplan.Result, error) {
 	per := periodOf(month)
 	n := len(w.key)
-	ds := make([]compplan.Distributor, 0, n)
+	ds := w.dsBuf[:0]
 	for i := range n {
 		if int(w.join[i]) > month {
 			continue
 		}
-		d := compplan.Distributor{ID: compplan.ID(i + 1), JoinedAt: periodOf(int(w.join[i])).Start, Status: compplan.StatusActive}
+		d := compplan.Distributor{ID: compplan.ID(i + 1), JoinedAt: w.starts[w.join[i]], Status: compplan.StatusActive}
 		if s := w.sponsor[i]; s >= 0 {
 			d.Sponsor = compplan.ID(s + 1)
 		}
@@ -37,11 +37,14 @@ func (w *world) pay(month int) (*compplan.Result, error) {
 		}
 		ds = append(ds, d)
 	}
-	var names [][]string
+	w.dsBuf = ds
+	k := w.nameCap
+	orders := grow(w.ordBuf, n)
+	w.ordBuf = orders
 	if w.needNames {
-		names = make([][]string, n)
+		w.nameBuf = growStr(w.nameBuf, n*k)
+		w.nameLen = grow(w.nameLen, n)
 	}
-	orders := make([]int32, n)
 	for c := range w.cOwner {
 		if w.cDead[c] || int(w.cFrom[c]) > month {
 			continue
@@ -51,11 +54,12 @@ func (w *world) pay(month int) (*compplan.Result, error) {
 			continue
 		}
 		orders[o]++
-		if names != nil {
-			names[o] = append(names[o], w.cName[c])
+		if w.needNames && int(w.nameLen[o]) < k {
+			w.nameBuf[int(o)*k+int(w.nameLen[o])] = w.cName[c]
+			w.nameLen[o]++
 		}
 	}
-	var vs []compplan.DistributorVolume
+	vs := w.vsBuf[:0]
 	for i := range n {
 		if !w.present(i, month) || w.cuvMonth[i] == 0 && w.pcvMonth[i] == 0 {
 			continue
@@ -68,11 +72,12 @@ func (w *world) pay(month int) (*compplan.Result, error) {
 		if w.fastStart(i, month) {
 			v.Volume.FSV = w.cuvMonth[i]
 		}
-		if names != nil {
-			v.Customers = names[i]
+		if w.needNames {
+			v.Customers = w.nameBuf[i*k : i*k+int(w.nameLen[i])]
 		}
 		vs = append(vs, v)
 	}
+	w.vsBuf = vs
 	res, err := compplan.Evaluate(w.plan, &compplan.Snapshot{Period: per, Distributors: ds, Volumes: vs, State: w.state})
 	if err != nil {
 		return nil, fmt.Errorf("simulate month %d: %w", month, err)
@@ -197,4 +202,21 @@ func (w *world) vemma(month int) {
 			w.vemmaPass[month-1]++
 		}
 	}
+}
+
+// grow returns buf resized to n zeroed elements, reusing its array.
+func grow(buf []int32, n int) []int32 {
+	if cap(buf) < n {
+		return make([]int32, n, n+n/4)
+	}
+	buf = buf[:n]
+	clear(buf)
+	return buf
+}
+
+func growStr(buf []string, n int) []string {
+	if cap(buf) < n {
+		return make([]string, n, n+n/4)
+	}
+	return buf[:n]
 }

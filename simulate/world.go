@@ -50,10 +50,23 @@ type world struct {
 	pEver                      int
 	aliveCustomers             int
 
-	state       *compplan.State
-	needNames   bool
-	qualify     []int64 // PV thresholds that count own purchases (pay-to-play)
-	noRecruitAt int     // from this month no one recruits; 0 never
+	state     *compplan.State
+	needNames bool
+	// nameCap is the largest customer-count threshold of the plan: the
+	// engine is sent at most this many customer ids per distributor and
+	// month, which decides every "at least k distinct customers in the
+	// trailing window" test exactly (a month with k ids reaches k alone;
+	// otherwise all ids are sent) at a fraction of the cost.
+	nameCap int
+	// reused buffers of pay
+	dsBuf       []compplan.Distributor
+	vsBuf       []compplan.DistributorVolume
+	ordBuf      []int32
+	nameBuf     []string
+	nameLen     []int32
+	starts      []time.Time // start of month m at index m (1…Months+1)
+	qualify     []int64     // PV thresholds that count own purchases (pay-to-play)
+	noRecruitAt int         // from this month no one recruits; 0 never
 	qualifyOff  bool
 	month       int // last month simulated
 	scriptIdx   map[int]int32
@@ -71,11 +84,15 @@ func newWorld(p *Params, plan *compplan.Plan, rep int) *world {
 	w.payout, w.cv, w.cuv, w.rpcv, w.pcv = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	w.vemmaCand, w.vemmaPass = make([]int, n), make([]int, n)
 	w.pEverAt = make([]int, n)
-	w.needNames = plan.Gates.MinActiveCustomers > 0
+	w.starts = make([]time.Time, n+2)
+	for m := 1; m <= n+1; m++ {
+		w.starts[m] = periodOf(m).Start
+	}
+	w.nameCap = plan.Gates.MinActiveCustomers
 	for _, r := range plan.Ranks {
 		for _, q := range r.Requires {
 			if q.Metric == compplan.MetricActiveCustomers {
-				w.needNames = true
+				w.nameCap = max(w.nameCap, q.Count)
 			}
 			if q.Metric == compplan.MetricPV && plan.Volume.PersonalUse != nil {
 				w.qualify = append(w.qualify, q.Min)
@@ -83,6 +100,7 @@ func newWorld(p *Params, plan *compplan.Plan, rep int) *world {
 		}
 	}
 	slices.Sort(w.qualify)
+	w.needNames = w.nameCap > 0
 	w.scriptIdx = map[int]int32{}
 	return w
 }
@@ -103,6 +121,7 @@ func (w *world) clone() *world {
 	c.vemmaCand, c.vemmaPass = slices.Clone(w.vemmaCand), slices.Clone(w.vemmaPass)
 	c.pend = slices.Clone(w.pend)
 	c.pEverAt = slices.Clone(w.pEverAt)
+	c.dsBuf, c.vsBuf, c.ordBuf, c.nameBuf, c.nameLen = nil, nil, nil, nil, nil
 	c.scriptIdx = maps.Clone(w.scriptIdx)
 	return &c
 }
