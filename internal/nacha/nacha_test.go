@@ -329,3 +329,27 @@ func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
+
+func TestCCDRoundTrip(t *testing.T) {
+	t.Parallel()
+	cb := testCreditBatch()
+	cb.SEC = "CCD"
+	f, err := NewCreditFile(testOriginator(), cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(data)
+	if err != nil {
+		t.Fatalf("Parse(CCD file) = %v", err)
+	}
+	if back.Batches[0].SEC != "CCD" || back.Batches[0].ServiceClass != CreditsOnly {
+		t.Errorf("batch = %s/%d, want CCD/220", back.Batches[0].SEC, back.Batches[0].ServiceClass)
+	}
+	if diff := cmp.Diff(f, back); diff != "" {
+		t.Errorf("round trip diff (-want +got):\n%s", diff)
+	}
+}
