@@ -84,9 +84,11 @@ type WiseItem struct {
 	SourceCurrency string // what the company pays with; default TargetCurrency
 }
 
-// WiseHeader is the header row of Wise's "send to bank accounts" batch
-// template for IBAN recipients.
-var WiseHeader = []string{"name", "recipientEmail", "paymentReference", "receiverType", "amountCurrency", "amount", "sourceCurrency", "targetCurrency", "IBAN"}
+// WiseHeader returns the header row of Wise's "send to bank accounts"
+// batch template for IBAN recipients.
+func WiseHeader() []string {
+	return []string{"name", "recipientEmail", "paymentReference", "receiverType", "amountCurrency", "amount", "sourceCurrency", "targetCurrency", "IBAN"}
+}
 
 // WriteWise writes items as a Wise batch payment file: the WiseHeader row,
 // then one row per item with amountCurrency "target" (the recipient gets
@@ -101,7 +103,7 @@ func WriteWise(w io.Writer, items []WiseItem) error {
 	}
 	sorted := slices.Clone(items)
 	slices.SortFunc(sorted, func(a, b WiseItem) int { return cmp.Compare(a.ID, b.ID) })
-	rows := [][]string{WiseHeader}
+	rows := [][]string{WiseHeader()}
 	for i, it := range sorted {
 		if err := checkItem(it.ID, prevID(sorted, i, func(p WiseItem) string { return p.ID }), it.Amount, it.TargetCurrency); err != nil {
 			return err

@@ -7,12 +7,14 @@ import (
 	"strconv"
 )
 
-// CSVHeader is the header row of a statement CSV. Each row is one of:
+// CSVHeader returns the header row of a statement CSV. Each row is one of:
 // a commission line ("line"), a total by bonus ("bonus_total", with the
 // line count in line_id), or a balance movement ("opening", "earned",
 // "clawbacks", "adjustments", "paid", "closing"). Amounts are in major
 // units with a dot.
-var CSVHeader = []string{"period", "distributor_id", "record", "line_id", "bonus", "source", "explanation", "amount", "currency"}
+func CSVHeader() []string {
+	return []string{"period", "distributor_id", "record", "line_id", "bonus", "source", "explanation", "amount", "currency"}
+}
 
 // WriteCSV validates s and writes it as CSV: the header, the lines sorted
 // by bonus, source and id, the totals by bonus, then the movements.
@@ -24,7 +26,7 @@ func WriteCSV(w io.Writer, s Statement) error {
 	row := func(record, lineID, bonus, source, explanation string, amount int64) []string {
 		return []string{s.Period, id, record, lineID, bonus, source, explanation, s.major(amount), s.Currency}
 	}
-	rows := [][]string{CSVHeader}
+	rows := [][]string{CSVHeader()}
 	for _, l := range s.sortedLines() {
 		rows = append(rows, row("line", l.ID, l.Bonus, l.Source, l.Explanation, l.Amount))
 	}
