@@ -190,19 +190,57 @@ func needsCustomerIDs(p *compplan.Plan) bool {
 	return false
 }
 
+// span is the wall-clock and process CPU time of a phase. On a shared
+// machine the wall time of a single-threaded phase includes waiting for a
+// core; its CPU time does not.
+type span struct{ wall, cpu time.Duration }
+
+// stamp is a point in wall-clock and process CPU time.
+type stamp struct {
+	wall time.Time
+	cpu  time.Duration
+}
+
+func now() stamp { return stamp{time.Now(), processCPU()} }
+
+func (s stamp) since() span { t := now(); return span{t.wall.Sub(s.wall), t.cpu - s.cpu} }
+
+func (a span) plus(b span) span  { return span{a.wall + b.wall, a.cpu + b.cpu} }
+func (a span) minus(b span) span { return span{a.wall - b.wall, a.cpu - b.cpu} }
+
+// processCPU returns the user and system CPU time of the process so far
+// from /proc/self/stat (in clock ticks of 10 ms), or 0 without /proc.
+func processCPU() time.Duration {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name (which may hold spaces): state is
+	// the first, utime the 12th and stime the 13th.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var ut, st int64
+	fmt.Sscan(f[11], &ut)
+	fmt.Sscan(f[12], &st)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
 // phases are the measured times of one engine run.
 type phases struct {
-	generate              time.Duration // producing orders and engine rows; not compute
-	tree, aggregate, eval time.Duration
-	hash                  time.Duration
-	close                 time.Duration // tree + eval + hash: a close from per-distributor aggregates
-	compute               time.Duration // close + aggregate: from raw orders
+	generate              span // producing orders and engine rows; not compute
+	tree, aggregate, eval span
+	hash                  span
+	close                 span // tree + eval + hash: a close from per-distributor aggregates
+	compute               span // close + aggregate: from raw orders
 	result                *compplan.Result
 	digest                string
 }
 
 func (p *phases) keepFaster(q phases) {
-	if p.result == nil || q.compute < p.compute {
+	if p.result == nil || q.compute.wall < p.compute.wall {
 		*p = q
 	}
 }
@@ -211,20 +249,20 @@ func (p *phases) keepFaster(q phases) {
 // batches so that they are never all in memory.
 func engineRun(ctx context.Context, g *gen.Generator, plan *compplan.Plan, period compplan.Period) (phases, error) {
 	var ph phases
-	t0 := time.Now()
+	t0 := now()
 	ds := g.Tree().EngineDistributors()
-	t1 := time.Now()
+	ph.generate = t0.since()
+	t1 := now()
 	tree, err := compplan.NewTree(ds)
 	if err != nil {
 		return ph, fmt.Errorf("bench: build tree: %w", err)
 	}
-	t2 := time.Now()
-	ph.generate, ph.tree = t1.Sub(t0), t2.Sub(t1)
+	ph.tree = t1.since()
 	ds = nil
 	agg := compplan.NewAggregator(plan, tree, period)
 	ids := needsCustomerIDs(plan)
 	batch := make([]compplan.Order, 0, 1<<16)
-	t25 := time.Now()
+	t2 := now()
 	err = g.OrderBatches(1<<16, func(os []gen.Order) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -233,31 +271,32 @@ func engineRun(ctx context.Context, g *gen.Generator, plan *compplan.Plan, perio
 		for k := range os {
 			batch = append(batch, gen.EngineOrder(&os[k], ids))
 		}
-		b := time.Now()
+		b := now()
 		for k := range batch {
 			if err := agg.Add(batch[k]); err != nil {
 				return err
 			}
 		}
-		ph.aggregate += time.Since(b)
+		ph.aggregate = ph.aggregate.plus(b.since())
 		return nil
 	})
 	if err != nil {
 		return ph, fmt.Errorf("bench: aggregate: %w", err)
 	}
-	t3 := time.Now()
-	ph.generate += t3.Sub(t25) - ph.aggregate // producing the orders and converting them
+	// Producing the orders and converting them is generation.
+	ph.generate = ph.generate.plus(t2.since().minus(ph.aggregate))
+	t3 := now()
 	res, err := compplan.EvaluateVolumes(agg, nil)
 	if err != nil {
 		return ph, fmt.Errorf("bench: evaluate: %w", err)
 	}
-	t4 := time.Now()
+	ph.eval = t3.since()
+	t4 := now()
 	ph.digest = res.HashHex()
-	ph.hash = time.Since(t4)
-	ph.eval = t4.Sub(t3)
+	ph.hash = t4.since()
 	ph.result = res
-	ph.close = ph.tree + ph.eval + ph.hash
-	ph.compute = ph.close + ph.aggregate
+	ph.close = ph.tree.plus(ph.eval).plus(ph.hash)
+	ph.compute = ph.close.plus(ph.aggregate)
 	return ph, nil
 }
 
@@ -270,12 +309,12 @@ func bench(ctx context.Context, w io.Writer, plan *compplan.Plan, o benchOptions
 	if err != nil {
 		return usageError{fmt.Errorf("bench: --period: %w", err)}
 	}
-	t0 := time.Now()
+	t0 := now()
 	g, err := gen.New(o.cfg)
 	if err != nil {
 		return usageError{fmt.Errorf("bench: %w", err)}
 	}
-	genTree := time.Since(t0)
+	genTree := t0.since()
 	n, m := g.Tree().Len(), g.NumOrders()
 	fmt.Fprintf(w, "downline bench: plan %s, shape %s, %d distributors, %d orders, seed %d, GOMAXPROCS %d, %s\n",
 		plan.ID, g.Config().Shape, n, m, o.cfg.Seed, runtime.GOMAXPROCS(0), runtime.Version())
@@ -297,16 +336,19 @@ func bench(ctx context.Context, w io.Writer, plan *compplan.Plan, o benchOptions
 		best.keepFaster(ph)
 	}
 	res := best.result
-	fmt.Fprintf(w, "generate   %9s  (tree and order counts %s, orders and engine rows %s; not compute)\n",
-		dur(genTree+best.generate), dur(genTree), dur(best.generate))
-	fmt.Fprintf(w, "tree       %9s  (NewTree: validate, index, order)\n", dur(best.tree))
-	fmt.Fprintf(w, "aggregate  %9s  (Aggregator.Add, %.1f ns/order; a store does this at ingestion)\n", dur(best.aggregate), per(best.aggregate, m))
-	fmt.Fprintf(w, "evaluate   %9s  (EvaluateVolumes)\n", dur(best.eval))
-	fmt.Fprintf(w, "hash       %9s\n", dur(best.hash))
-	fmt.Fprintf(w, "close      %9s  (tree + evaluate + hash, from per-distributor aggregates: %.1f ns/distributor)\n",
-		dur(best.close), per(best.close, int64(n)))
-	fmt.Fprintf(w, "compute    %9s  (close + aggregate, from raw orders: %.1f ns/distributor, %.1f ns/order; fastest of %d)\n",
-		dur(best.compute), per(best.compute, int64(n)), per(best.compute, m), o.runs)
+	fmt.Fprintf(w, "phase           wall       cpu\n")
+	row := func(name string, s span, note string, args ...any) {
+		fmt.Fprintf(w, "%-10s %9.3fs %8.2fs  %s\n", name, s.wall.Seconds(), s.cpu.Seconds(), fmt.Sprintf(note, args...))
+	}
+	row("generate", genTree.plus(best.generate), "tree and order counts %.3fs, orders and engine rows %.3fs; not compute",
+		genTree.wall.Seconds(), best.generate.wall.Seconds())
+	row("tree", best.tree, "NewTree: validate, index, order")
+	row("aggregate", best.aggregate, "Aggregator.Add, %.1f ns/order; a store does this at ingestion", per(best.aggregate.wall, m))
+	row("evaluate", best.eval, "EvaluateVolumes")
+	row("hash", best.hash, "")
+	row("close", best.close, "tree + evaluate + hash, from per-distributor aggregates: %.1f ns/distributor", per(best.close.wall, int64(n)))
+	row("compute", best.compute, "close + aggregate, from raw orders: %.1f ns/distributor, %.1f ns/order; fastest of %d",
+		per(best.compute.wall, int64(n)), per(best.compute.wall, m), o.runs)
 	fmt.Fprintf(w, "peak mem   %s\n", peakMemory())
 	fmt.Fprintf(w, "lines      %d; paid %s of CV %s; payout scale %s\n", res.NumLines(),
 		compplan.FormatMoney(res.Total(), plan.MinorDigits), compplan.FormatMoney(res.TotalCV(), plan.MinorDigits), res.Scale())
@@ -368,7 +410,7 @@ func benchSQL(ctx context.Context, w io.Writer, g *gen.Generator, period comppla
 	if err != nil {
 		return err
 	}
-	t0 := time.Now()
+	t0 := now()
 	dists := func(yield func(sqlref.Distributor) bool) {
 		t := g.Tree()
 		for i := range t.Len() {
@@ -388,7 +430,7 @@ func benchSQL(ctx context.Context, w io.Writer, g *gen.Generator, period comppla
 	if err := ref.Load(ctx, dists, orders); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	load := time.Since(t0)
+	load := t0.since()
 	t1 := time.Now()
 	want, err := ref.Compute(ctx, params)
 	if err != nil {
@@ -417,7 +459,7 @@ func benchSQL(ctx context.Context, w io.Writer, g *gen.Generator, period comppla
 		agree = fmt.Sprintf("NO: %d lines from SQL, %d from the engine", len(want.Lines), res.NumLines())
 	}
 	fmt.Fprintf(w, "sqlref     %s: load %s, compute %s; engine on the same plan (%s) %s → %.0f× faster; agree: %s (%d lines)\n",
-		driver, dur(load), dur(sqlTime), plan.ID, dur(ph.compute), float64(sqlTime)/float64(max(ph.compute, 1)), agree, len(want.Lines))
+		driver, dur(load.wall), dur(sqlTime), plan.ID, dur(ph.compute.wall), float64(sqlTime)/float64(max(ph.compute.wall, 1)), agree, len(want.Lines))
 	if agree != "yes" {
 		return fmt.Errorf("bench: the engine and the SQL reference disagree")
 	}
