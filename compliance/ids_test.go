@@ -123,3 +123,27 @@ func TestComputeIDSIncomplete(t *testing.T) {
 		})
 	}
 }
+
+func TestIDSRender(t *testing.T) {
+	s, err := ComputeIDS(workedIDS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h, c strings.Builder
+	if err := s.WriteHTML(&h); err != nil {
+		t.Fatal(err)
+	}
+	page := h.String()
+	zero, top := strings.Index(page, "received no compensation"), strings.Index(page, "Top 1 %")
+	if zero < 0 || top < 0 || zero > top {
+		t.Errorf("HTML: zero share at %d, top earners at %d; want the zero share first", zero, top)
+	}
+	if err := s.WriteCSV(&c); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"headline,zero share,50.0 %", "headline,median gross,20.00", "concentration,Gini,0.870"} {
+		if !strings.Contains(c.String(), want) {
+			t.Errorf("CSV lacks %q", want)
+		}
+	}
+}
