@@ -54,34 +54,39 @@ func newOrderJSON(o *downline.Order) orderJSON {
 }
 
 // handleAPIOrderList lists orders by ID with keyset pagination. Filters:
-// distributor_id, period (YYYY-MM), purpose, status.
+// distributor_id, period (YYYY-MM), purpose, status. A distributor sees
+// only the orders credited to it.
 func (s *Server) handleAPIOrderList(w http.ResponseWriter, r *http.Request) {
+	dist, err := s.ownedFilter(r, downline.PermOrderRead)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	after, limit, err := pageParams(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	f := downline.OrderFilter{AfterID: downline.OrderID(after), Limit: limit}
+	f := downline.OrderFilter{AfterID: downline.OrderID(after), Limit: limit, DistributorID: dist}
 	q := r.URL.Query()
-	if v := q.Get("distributor_id"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter distributor_id: must be a positive integer"))
-			return
-		}
-		id := downline.DistributorID(n)
-		f.DistributorID = &id
-	}
 	if v := q.Get("period"); v != "" {
 		f.Period = &v
 	}
 	if v := q.Get("purpose"); v != "" {
 		p := downline.OrderPurpose(v)
+		if !p.IsValid() {
+			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter purpose: is not an order purpose"))
+			return
+		}
 		f.Purpose = &p
 	}
 	if v := q.Get("status"); v != "" {
 		st := downline.OrderStatus(v)
 		f.Status = &st
+	}
+	if f.Period != nil && !downline.IsPeriodName(*f.Period) {
+		s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter period: must be YYYY-MM"))
+		return
 	}
 	os, total, err := s.Orders.FindOrders(r.Context(), f)
 	if err != nil {
@@ -104,8 +109,16 @@ func (s *Server) handleAPIOrderGet(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.authorize(r, downline.PermOrderRead, downline.RelOwn); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	o, err := s.Orders.FindOrderByID(r.Context(), downline.OrderID(id))
 	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if _, _, err := s.authorizeDistributor(r, downline.PermOrderRead, o.DistributorID); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -1,9 +1,14 @@
 package http
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/downline/downline"
 )
@@ -63,3 +68,68 @@ func pathID(r *http.Request, what string) (int64, error) {
 func formatMoney(amount int64, currency string) string {
 	return downline.NewMoney(amount, currency).FormatMajor()
 }
+
+// decode reads one JSON value of type T from the request body. Unknown
+// fields, trailing data and a body over the size limit are errors that name
+// what is wrong; the message never echoes the body.
+func decode[T any](r *http.Request) (T, error) {
+	var v T
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return v, downline.Errorf(downline.CodeInvalid, "request body: content type must be application/json")
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if asMaxBytes(err, &tooBig) {
+			return v, errBodyTooLarge{limit: tooBig.Limit}
+		}
+		return v, downline.Errorf(downline.CodeInvalid, "request body: could not be read")
+	}
+	return decodeBytes[T](body)
+}
+
+// decodeBytes is decode on a body already read; fuzz tests call it.
+func decodeBytes[T any](body []byte) (T, error) {
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return v, downline.Errorf(downline.CodeInvalid, "request body: %s", jsonProblem(err))
+	}
+	if dec.More() {
+		return v, downline.Errorf(downline.CodeInvalid, "request body: must hold one JSON value")
+	}
+	return v, nil
+}
+
+// jsonProblem describes a decoding error without quoting the input.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("malformed JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return fmt.Sprintf("field %s must be %s", typ.Field, typ.Type)
+		}
+		return fmt.Sprintf("must be %s", typ.Type)
+	case errors.Is(err, io.EOF):
+		return "is empty"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "ends early"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "is not valid JSON for this request"
+}
+
+// errBodyTooLarge answers 413.
+type errBodyTooLarge struct{ limit int64 }
+
+func (e errBodyTooLarge) Error() string {
+	return fmt.Sprintf("request body exceeds %d bytes", e.limit)
+}
+
+// asMaxBytes reports whether err says the body exceeded its limit.
+func asMaxBytes(err error, target **http.MaxBytesError) bool { return errors.As(err, target) }

@@ -39,17 +39,28 @@ type problem struct {
 // writeError handles err once: it logs internal errors with their detail
 // and answers with a problem document whose detail is safe to show.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var tooBig errBodyTooLarge
+	if errors.As(err, &tooBig) {
+		s.writeProblem(w, r, http.StatusRequestEntityTooLarge,
+			downline.Errorf("too_large", "The request body exceeds %d bytes.", tooBig.limit))
+		return
+	}
 	code := downline.ErrorCode(err)
 	status := statusOf(code)
 	if code == downline.CodeInternal {
 		s.logger().Error("http internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	s.writeProblem(w, r, status, &downline.Error{Code: code, Message: downline.ErrorMessage(err)})
+}
+
+// writeProblem answers with a problem document of the given status.
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, status int, e *downline.Error) {
 	p := problem{
 		Type:   "about:blank",
 		Title:  http.StatusText(status),
 		Status: status,
-		Detail: downline.ErrorMessage(err),
-		Code:   string(code),
+		Detail: e.Message,
+		Code:   string(e.Code),
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	writeJSON(w, status, p)

@@ -20,6 +20,10 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIProgrammeGet(w http.ResponseWriter, r *http.Request) {
+	if err := s.authorize(r, downline.PermProgrammeRead, downline.RelNone); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if s.Programme == nil {
 		s.writeError(w, r, downline.Errorf(downline.CodeNotFound, "No programme service."))
 		return

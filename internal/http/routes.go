@@ -2,15 +2,53 @@ package http
 
 import "net/http"
 
-// routes registers every route of the server in one place.
+// routes registers every route of the server in one place. Each API
+// handler authorises its request against downline.Allowed itself, because
+// the decision needs the record (whose distributor it belongs to).
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
 
+	// Identities.
+	mux.HandleFunc("POST /api/v1/sessions", s.handleAPISessionCreate)
+	mux.HandleFunc("DELETE /api/v1/sessions/current", s.handleAPISessionDelete)
+	mux.HandleFunc("GET /api/v1/me", s.handleAPIMeGet)
+	mux.HandleFunc("POST /api/v1/password-resets", s.handleAPIPasswordResetCreate)
+	mux.HandleFunc("POST /api/v1/password-resets/confirm", s.handleAPIPasswordResetConfirm)
+	mux.HandleFunc("GET /api/v1/tokens", s.handleAPITokenList)
+	mux.HandleFunc("POST /api/v1/tokens", s.handleAPITokenCreate)
+	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.handleAPITokenDelete)
+	mux.HandleFunc("GET /api/v1/users", s.handleAPIUserList)
+	mux.HandleFunc("POST /api/v1/users", s.handleAPIUserCreate)
+	mux.HandleFunc("GET /api/v1/audit", s.handleAPIAuditList)
+
+	// Programme and catalogue.
 	mux.HandleFunc("GET /api/v1/programme", s.handleAPIProgrammeGet)
+	mux.HandleFunc("GET /api/v1/products", s.handleAPIProductList)
+	mux.HandleFunc("POST /api/v1/products", s.handleAPIProductCreate)
+	mux.HandleFunc("GET /api/v1/products/{id}", s.handleAPIProductGet)
+
+	// Distributors, enrolment and genealogy.
+	mux.HandleFunc("POST /api/v1/enrolments", s.handleAPIEnrolmentCreate)
 	mux.HandleFunc("GET /api/v1/distributors", s.handleAPIDistributorList)
+	mux.HandleFunc("POST /api/v1/distributors", s.handleAPIDistributorCreate)
 	mux.HandleFunc("GET /api/v1/distributors/{id}", s.handleAPIDistributorGet)
+	mux.HandleFunc("PATCH /api/v1/distributors/{id}", s.handleAPIDistributorUpdate)
+	mux.HandleFunc("POST /api/v1/distributors/{id}/cancel", s.handleAPIDistributorCancel)
+	mux.HandleFunc("GET /api/v1/distributors/{id}/downline", s.handleAPIGenealogyDownline)
+	mux.HandleFunc("GET /api/v1/distributors/{id}/downline/search", s.handleAPIGenealogySearch)
+	mux.HandleFunc("GET /api/v1/distributors/{id}/upline", s.handleAPIGenealogyUpline)
+
+	// Customers, orders and refunds.
+	mux.HandleFunc("GET /api/v1/customers", s.handleAPICustomerList)
+	mux.HandleFunc("POST /api/v1/customers", s.handleAPICustomerCreate)
+	mux.HandleFunc("GET /api/v1/customers/{id}", s.handleAPICustomerGet)
 	mux.HandleFunc("GET /api/v1/orders", s.handleAPIOrderList)
+	mux.HandleFunc("POST /api/v1/orders", s.idempotent(s.handleAPIOrderCreate))
+	mux.HandleFunc("POST /api/v1/orders/batch", s.idempotent(s.handleAPIOrderBatchCreate))
 	mux.HandleFunc("GET /api/v1/orders/{id}", s.handleAPIOrderGet)
+	mux.HandleFunc("GET /api/v1/refunds", s.handleAPIRefundList)
+	mux.HandleFunc("POST /api/v1/refunds", s.idempotent(s.handleAPIRefundCreate))
 
 	for pattern, h := range s.Mounts {
 		mux.Handle(pattern, h)

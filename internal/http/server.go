@@ -5,14 +5,18 @@ package http
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/downline/downline"
+	"github.com/downline/downline/compliance"
+	"golang.org/x/time/rate"
 )
 
 // Server is the HTTP front of Downline. Set the fields, then call Handler
@@ -28,6 +32,46 @@ type Server struct {
 	Distributors downline.DistributorService
 	Customers    downline.CustomerService
 	Orders       downline.OrderService
+	Refunds      downline.RefundService
+	Genealogy    downline.GenealogyService
+	Users        downline.UserService
+	Sessions     downline.SessionService
+	Tokens       downline.APITokenService
+	Resets       downline.PasswordResetService
+	Enrolments   downline.EnrolmentService
+	Audit        downline.AuditService
+	Idempotency  downline.IdempotencyService
+
+	// Now is the clock; nil means time.Now. Rand is the source of session
+	// ids, tokens and salts; nil means crypto/rand.
+	Now  func() time.Time
+	Rand io.Reader
+
+	// Password sets the cost of new password hashes; the zero value means
+	// DefaultPasswordParams.
+	Password PasswordParams
+	// SignIn is the lockout policy; the zero value means
+	// downline.DefaultSignInPolicy.
+	SignIn downline.SignInPolicy
+	// SessionTTL is how long a session lasts; 0 means 12 hours.
+	SessionTTL time.Duration
+	// Params are the compliance parameters (minimum age, cooling-off);
+	// the zero value means compliance.DefaultParams.
+	Params *compliance.Params
+	// AgreementVersion is the distributor agreement in force; enrolments
+	// must accept exactly it. Empty accepts any non-empty version.
+	AgreementVersion string
+	// PseudonymKey keys the pseudonyms of DP-02; it must stay secret and
+	// stable. Nil means a random key per process.
+	PseudonymKey []byte
+	// SendPasswordReset delivers a password reset token to a user (by
+	// email, in production). Nil disables password reset requests.
+	SendPasswordReset func(ctx context.Context, u *downline.User, token string) error
+
+	// RateLimit and RateBurst bound requests per API token, per signed-in
+	// user and per IP address; 0 means 20 requests a second, burst 40.
+	RateLimit rate.Limit
+	RateBurst int
 
 	// Mounts are extra handlers by route pattern (for example the referral
 	// redirect or a billing webhook), built by cmd/downline from adapters
@@ -36,13 +80,63 @@ type Server struct {
 
 	// MaxBodyBytes bounds request bodies; 0 means 1 MiB.
 	MaxBodyBytes int64
+
+	state *serverState
 }
 
 // Handler returns the complete handler with its middleware.
 func (s *Server) Handler() http.Handler {
+	s.init()
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.recoverPanics(s.logRequests(securityHeaders(mux)))
+	return s.recoverPanics(s.logRequests(securityHeaders(s.limitBody(s.authenticate(s.rateLimit(mux))))))
+}
+
+// init fills defaults and the per-server state once.
+func (s *Server) init() {
+	if s.state != nil {
+		return
+	}
+	st := &serverState{
+		requests: newLimiterSet(s.RateLimit, s.RateBurst, 20, 40),
+		signIns:  newLimiterSet(rate.Every(6*time.Second), 5, 0, 0),
+	}
+	st.pseudonymKey = s.PseudonymKey
+	if st.pseudonymKey == nil {
+		st.pseudonymKey = make([]byte, 32)
+		if _, err := io.ReadFull(s.rand(), st.pseudonymKey); err != nil {
+			panic("http: no randomness for the pseudonym key: " + err.Error())
+		}
+	}
+	s.state = st
+}
+
+// serverState is what a Server builds for itself in Handler.
+type serverState struct {
+	requests     *limiterSet
+	signIns      *limiterSet
+	pseudonymKey []byte
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) rand() io.Reader {
+	if s.Rand != nil {
+		return s.Rand
+	}
+	return rand.Reader
+}
+
+func (s *Server) params() compliance.Params {
+	if s.Params != nil {
+		return *s.Params
+	}
+	return compliance.DefaultParams()
 }
 
 // Serve accepts connections on l until ctx is done, then shuts down

@@ -1,0 +1,301 @@
+package http
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/downline/downline"
+)
+
+type orderRequest struct {
+	ExternalID     string             `json:"external_id"`
+	DistributorID  int64              `json:"distributor_id"`
+	DistributorRef string             `json:"distributor_ref"`
+	CustomerID     int64              `json:"customer_id"`
+	CustomerRef    string             `json:"customer_ref"`
+	Purpose        string             `json:"purpose"`
+	Currency       string             `json:"currency"`
+	PaidAt         time.Time          `json:"paid_at"`
+	Lines          []orderLineRequest `json:"lines"`
+}
+
+type orderLineRequest struct {
+	ProductID  int64  `json:"product_id"`
+	ProductRef string `json:"product_ref"`
+	Quantity   int64  `json:"quantity"`
+	UnitPrice  string `json:"unit_price"`
+	CV         string `json:"cv"`
+	QV         string `json:"qv"`
+}
+
+type orderBatchRequest struct {
+	Orders []orderRequest `json:"orders"`
+}
+
+// maxBatch bounds the orders of one batch request.
+const maxBatch = 1000
+
+// order converts the request into a domain order, naming the record and
+// field of a bad amount.
+func (req orderRequest) order() (*downline.Order, error) {
+	o := &downline.Order{ExternalID: req.ExternalID, DistributorID: downline.DistributorID(req.DistributorID),
+		DistributorRef: req.DistributorRef, CustomerID: downline.CustomerID(req.CustomerID), CustomerRef: req.CustomerRef,
+		Purpose: downline.OrderPurpose(req.Purpose), Currency: req.Currency, PaidAt: req.PaidAt}
+	if !downline.IsCurrency(req.Currency) {
+		return nil, downline.Errorf(downline.CodeInvalid, "order %q: currency must be an ISO 4217 code such as EUR", req.ExternalID)
+	}
+	for i, l := range req.Lines {
+		rec := fmt.Sprintf("order %q: line %d", req.ExternalID, i+1)
+		line := &downline.OrderLine{ProductID: downline.ProductID(l.ProductID), ProductRef: l.ProductRef, Quantity: l.Quantity}
+		var err error
+		if line.UnitPrice, err = parseAmount(rec, "unit_price", l.UnitPrice, req.Currency); err != nil {
+			return nil, err
+		}
+		if line.CV, err = parseAmount(rec, "cv", l.CV, req.Currency); err != nil {
+			return nil, err
+		}
+		if line.QV, err = parseAmount(rec, "qv", l.QV, req.Currency); err != nil {
+			return nil, err
+		}
+		o.Lines = append(o.Lines, line)
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// handleAPIOrderCreate records one paid order. With an Idempotency-Key a
+// retry gets the first answer (see idempotent).
+func (s *Server) handleAPIOrderCreate(w http.ResponseWriter, r *http.Request) {
+	if err := s.authorize(r, downline.PermOrderCreate, downline.RelNone); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	req, err := decode[orderRequest](r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o, err := req.order()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Orders.CreateOrder(r.Context(), o); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := newOrderJSON(o)
+	if err := s.audit(r, "order.create", "order", idString(int64(o.ID)), nil, out); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// handleAPIOrderBatchCreate records up to 1000 orders in one transaction:
+// all or none.
+func (s *Server) handleAPIOrderBatchCreate(w http.ResponseWriter, r *http.Request) {
+	if err := s.authorize(r, downline.PermOrderCreate, downline.RelNone); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	req, err := decode[orderBatchRequest](r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(req.Orders) == 0 || len(req.Orders) > maxBatch {
+		s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "request body: orders must hold 1 to %d orders", maxBatch))
+		return
+	}
+	os := make([]*downline.Order, 0, len(req.Orders))
+	for _, or := range req.Orders {
+		o, err := or.order()
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		os = append(os, o)
+	}
+	if err := s.Orders.CreateOrders(r.Context(), os); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := page[orderJSON]{Items: make([]orderJSON, 0, len(os)), Total: len(os)}
+	for _, o := range os {
+		oj := newOrderJSON(o)
+		if err := s.audit(r, "order.create", "order", idString(int64(o.ID)), nil, oj); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out.Items = append(out.Items, oj)
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+type refundJSON struct {
+	ID         int64            `json:"id"`
+	ExternalID string           `json:"external_id"`
+	OrderID    int64            `json:"order_id"`
+	RefundedAt time.Time        `json:"refunded_at"`
+	Reason     string           `json:"reason,omitempty"`
+	Period     string           `json:"period"`
+	Full       bool             `json:"full"`
+	Amount     string           `json:"amount"`
+	Lines      []refundLineJSON `json:"lines"`
+}
+
+type refundLineJSON struct {
+	LineNo int    `json:"line_no"`
+	Amount string `json:"amount"`
+	CV     string `json:"cv"`
+	QV     string `json:"qv"`
+}
+
+func newRefundJSON(rf *downline.Refund, currency string) refundJSON {
+	out := refundJSON{ID: int64(rf.ID), ExternalID: rf.ExternalID, OrderID: int64(rf.OrderID), RefundedAt: rf.RefundedAt.UTC(),
+		Reason: rf.Reason, Period: rf.Period, Full: rf.Full, Amount: formatMoney(rf.Amount(), currency),
+		Lines: make([]refundLineJSON, 0, len(rf.Lines))}
+	for _, l := range rf.Lines {
+		out.Lines = append(out.Lines, refundLineJSON{LineNo: l.LineNo, Amount: formatMoney(l.Amount, currency),
+			CV: formatMoney(l.CV, currency), QV: formatMoney(l.QV, currency)})
+	}
+	return out
+}
+
+type refundRequest struct {
+	ExternalID string              `json:"external_id"`
+	OrderID    int64               `json:"order_id"`
+	OrderRef   string              `json:"order_ref"`
+	RefundedAt time.Time           `json:"refunded_at"`
+	Reason     string              `json:"reason"`
+	Lines      []refundLineRequest `json:"lines"`
+}
+
+type refundLineRequest struct {
+	LineNo int    `json:"line_no"`
+	Amount string `json:"amount"`
+	CV     string `json:"cv"`
+	QV     string `json:"qv"`
+}
+
+// handleAPIRefundCreate records a refund against an order; without lines
+// it refunds everything that remains.
+func (s *Server) handleAPIRefundCreate(w http.ResponseWriter, r *http.Request) {
+	if err := s.authorize(r, downline.PermRefundCreate, downline.RelNone); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	req, err := decode[refundRequest](r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cur, err := s.currency(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.RefundedAt.IsZero() {
+		req.RefundedAt = s.now()
+	}
+	rf := &downline.Refund{ExternalID: req.ExternalID, OrderID: downline.OrderID(req.OrderID), OrderRef: req.OrderRef,
+		RefundedAt: req.RefundedAt, Reason: req.Reason}
+	for i, l := range req.Lines {
+		rec := fmt.Sprintf("refund %q: line %d", req.ExternalID, i+1)
+		rl := downline.RefundLine{LineNo: l.LineNo}
+		if rl.Amount, err = parseAmount(rec, "amount", l.Amount, cur); err == nil {
+			if rl.CV, err = parseAmount(rec, "cv", l.CV, cur); err == nil {
+				rl.QV, err = parseAmount(rec, "qv", l.QV, cur)
+			}
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		rf.Lines = append(rf.Lines, rl)
+	}
+	if err := s.Refunds.CreateRefund(r.Context(), rf); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := newRefundJSON(rf, cur)
+	if err := s.audit(r, "refund.create", "refund", idString(int64(rf.ID)), nil, out); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// handleAPIRefundList lists refunds by ID. Filters: order_id, period. A
+// distributor must name one of its own orders.
+func (s *Server) handleAPIRefundList(w http.ResponseWriter, r *http.Request) {
+	if err := s.authorize(r, downline.PermRefundRead, downline.RelOwn); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	after, limit, err := pageParams(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	f := downline.RefundFilter{AfterID: downline.RefundID(after), Limit: limit}
+	q := r.URL.Query()
+	if v := q.Get("order_id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter order_id: must be a positive integer"))
+			return
+		}
+		id := downline.OrderID(n)
+		f.OrderID = &id
+	}
+	if v := q.Get("period"); v != "" {
+		if !downline.IsPeriodName(v) {
+			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter period: must be YYYY-MM"))
+			return
+		}
+		f.Period = &v
+	}
+	a := downline.ActorFromContext(r.Context())
+	if a.Role == downline.RoleDistributor {
+		if f.OrderID == nil {
+			s.writeError(w, r, downline.Errorf(downline.CodeForbidden, "Name one of your orders with order_id."))
+			return
+		}
+		o, err := s.Orders.FindOrderByID(r.Context(), *f.OrderID)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if _, _, err := s.authorizeDistributor(r, downline.PermRefundRead, o.DistributorID); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	} else if err := s.authorize(r, downline.PermRefundRead, downline.RelNone); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cur, err := s.currency(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rs, total, err := s.Refunds.FindRefunds(r.Context(), f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := page[refundJSON]{Items: make([]refundJSON, 0, len(rs)), Total: total}
+	for _, rf := range rs {
+		out.Items = append(out.Items, newRefundJSON(rf, cur))
+	}
+	if len(rs) == limit {
+		out.NextCursor = idString(int64(rs[len(rs)-1].ID))
+	}
+	writeJSON(w, http.StatusOK, out)
+}

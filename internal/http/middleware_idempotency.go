@@ -1,0 +1,100 @@
+package http
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+
+	"github.com/downline/downline"
+)
+
+// idempotencyHeader names the header of idempotent writes.
+const idempotencyHeader = "Idempotency-Key"
+
+// recorder buffers a response so that it can be stored before it is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (rec *recorder) Header() http.Header { return rec.header }
+func (rec *recorder) Write(b []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.body.Write(b)
+}
+func (rec *recorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+}
+
+// idempotent gives a write handler Idempotency-Key semantics: the first
+// successful (2xx) response to a key is stored; the same key with the same
+// method, path and body gets it again, marked Idempotent-Replayed; the
+// same key with another request is 409. Failed requests (validation
+// errors included) are not stored, so a corrected retry may reuse the key.
+// Keys belong to the authenticated user.
+func (s *Server) idempotent(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get(idempotencyHeader)
+		c := credentialFrom(r.Context())
+		if key == "" || c == nil || s.Idempotency == nil {
+			h(w, r)
+			return
+		}
+		if len(key) > 200 {
+			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "header %s: must be at most 200 characters", idempotencyHeader))
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if ok := asMaxBytes(err, &tooBig); ok {
+				s.writeError(w, r, errBodyTooLarge{limit: tooBig.Limit})
+				return
+			}
+			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "request body: could not be read"))
+			return
+		}
+		sum := sha256.New()
+		io.WriteString(sum, r.Method+"\n"+r.URL.Path+"\n")
+		sum.Write(body)
+		reqHash := hex.EncodeToString(sum.Sum(nil))
+		actorID := int64(c.user.ID)
+		prev, err := s.Idempotency.FindIdempotentResponse(r.Context(), actorID, key)
+		switch {
+		case err == nil && prev.RequestHash == reqHash:
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(prev.Status)
+			w.Write(prev.Body)
+			return
+		case err == nil:
+			s.writeError(w, r, downline.Errorf(downline.CodeConflict, "Idempotency-Key %q was used for a different request.", key))
+			return
+		case downline.ErrorCode(err) != downline.CodeNotFound:
+			s.writeError(w, r, err)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec := &recorder{header: w.Header()}
+		h(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		if rec.status >= 200 && rec.status < 300 {
+			err := s.Idempotency.SaveIdempotentResponse(r.Context(), &downline.IdempotentResponse{ActorUserID: actorID,
+				Key: key, RequestHash: reqHash, Status: rec.status, Body: rec.body.Bytes()})
+			if err != nil && downline.ErrorCode(err) != downline.CodeConflict {
+				s.logger().Error("save idempotent response", "err", err)
+			}
+		}
+		w.WriteHeader(rec.status)
+		w.Write(rec.body.Bytes())
+	}
+}
