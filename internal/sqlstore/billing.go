@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/downline/downline"
@@ -48,15 +49,16 @@ type AttentionItem struct {
 }
 
 // SaveWebhookEvent stores a verified event unless one with the same source
-// and event id exists. It returns the stored event (the earlier one for a
-// duplicate) and whether this call stored it.
-func (db *DB) SaveWebhookEvent(ctx context.Context, source, eventID, eventType string, payload []byte) (*WebhookEvent, bool, error) {
+// and event id exists. It returns the stored event's id (the earlier one
+// for a duplicate) and whether this call stored it. Its signature uses only
+// standard types so that stripe.EventLog is satisfied without an import.
+func (db *DB) SaveWebhookEvent(ctx context.Context, source, eventID, eventType string, payload []byte) (int64, bool, error) {
 	if source == "" || eventID == "" || eventType == "" {
-		return nil, false, downline.Errorf(downline.CodeInvalid, "webhook event %q: source, id and type are required", eventID)
+		return 0, false, downline.Errorf(downline.CodeInvalid, "webhook event %q: source, id and type are required", eventID)
 	}
 	tx, err := db.beginTx(ctx, true)
 	if err != nil {
-		return nil, false, err
+		return 0, false, err
 	}
 	defer tx.Rollback()
 	var id int64
@@ -64,17 +66,26 @@ func (db *DB) SaveWebhookEvent(ctx context.Context, source, eventID, eventType s
 		outcome, replays) VALUES (?, ?, ?, ?, ?, ?, '', 0) ON CONFLICT (source, event_id) DO NOTHING RETURNING id`,
 		source, eventID, eventType, payload, encodeTime(tx.now), EventReceived).Scan(&id)
 	isNew := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, false, fmt.Errorf("save webhook event %s: %w", eventID, err)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.queryRow(ctx, `SELECT id FROM webhook_events WHERE source = ? AND event_id = ?`, source, eventID).Scan(&id)
 	}
-	ev, err := findWebhookEvent(ctx, tx, source, eventID)
 	if err != nil {
-		return nil, false, err
+		return 0, false, fmt.Errorf("save webhook event %s: %w", eventID, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, false, fmt.Errorf("save webhook event %s: %w", eventID, err)
+		return 0, false, fmt.Errorf("save webhook event %s: %w", eventID, err)
 	}
-	return ev, isNew, nil
+	return id, isNew, nil
+}
+
+// WebhookEventPayload returns a stored event's id and raw body, for
+// replaying it. Returns CodeNotFound.
+func (db *DB) WebhookEventPayload(ctx context.Context, source, eventID string) (int64, []byte, error) {
+	ev, err := db.FindWebhookEvent(ctx, source, eventID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return ev.ID, ev.Payload, nil
 }
 
 // FindWebhookEvent returns one stored event. Returns CodeNotFound.
@@ -158,13 +169,14 @@ func findWebhookEvents(ctx context.Context, tx *Tx, f WebhookEventFilter) ([]*We
 	return out, nil
 }
 
-// FinishWebhookEvent records the outcome of processing event id and opens
-// one needs-attention item per reason in attention, in one transaction.
+// FinishWebhookEvent records the outcome of processing event id (status
+// applied, needs_attention or ignored) and opens one needs-attention item
+// per entry of attention, each "ref\treason", in one transaction.
 // Processing an event again (a replay) counts in Replays; an item already
 // open for the same event and reason is not opened twice. Returns
 // CodeNotFound.
-func (db *DB) FinishWebhookEvent(ctx context.Context, id int64, status WebhookEventStatus, outcome string, attention []AttentionItem) error {
-	switch status {
+func (db *DB) FinishWebhookEvent(ctx context.Context, id int64, status, outcome string, attention []string) error {
+	switch WebhookEventStatus(status) {
 	case EventApplied, EventNeedsAttention, EventIgnored:
 	default:
 		return downline.Errorf(downline.CodeInvalid, "webhook event %d: status %q is not a processing outcome", id, status)
@@ -190,7 +202,12 @@ func (db *DB) FinishWebhookEvent(ctx context.Context, id int64, status WebhookEv
 		WHERE id = ?`, status, outcome, encodeTime(tx.now), replay, id); err != nil {
 		return fmt.Errorf("finish webhook event %d: %w", id, err)
 	}
-	for _, a := range attention {
+	for _, item := range attention {
+		ref, reason, ok := strings.Cut(item, "\t")
+		if !ok {
+			ref, reason = "", item
+		}
+		a := AttentionItem{Ref: ref, Reason: reason}
 		var open int
 		err := tx.queryRow(ctx, `SELECT COUNT(*) FROM attention_items WHERE webhook_event_id = ? AND reason = ?
 			AND resolved_at IS NULL`, id, a.Reason).Scan(&open)

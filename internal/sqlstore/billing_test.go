@@ -14,9 +14,13 @@ import (
 func TestWebhookEventsDedupeAndReplay(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		raw := []byte(`{"id":"evt_1","type":"invoice.paid"}`)
-		ev, isNew, err := db.SaveWebhookEvent(ctx, "stripe", "evt_1", "invoice.paid", raw)
+		id, isNew, err := db.SaveWebhookEvent(ctx, "stripe", "evt_1", "invoice.paid", raw)
 		if err != nil || !isNew {
 			t.Fatalf("SaveWebhookEvent = %v, new=%t; want stored", err, isNew)
+		}
+		ev, err := db.FindWebhookEvent(ctx, "stripe", "evt_1")
+		if err != nil || ev.ID != id {
+			t.Fatalf("FindWebhookEvent = %+v, %v; want id %d", ev, err, id)
 		}
 		want := &sqlstore.WebhookEvent{ID: ev.ID, Source: "stripe", EventID: "evt_1", EventType: "invoice.paid",
 			Payload: raw, ReceivedAt: sqlstoretest.Now, Status: sqlstore.EventReceived}
@@ -24,21 +28,24 @@ func TestWebhookEventsDedupeAndReplay(t *testing.T) {
 			t.Errorf("stored event (-want +got):\n%s", diff)
 		}
 		// A redelivery (even with other bytes) keeps the first copy.
-		dup, isNew, err := db.SaveWebhookEvent(ctx, "stripe", "evt_1", "invoice.paid", []byte(`{}`))
-		if err != nil || isNew || dup.ID != ev.ID || string(dup.Payload) != string(raw) {
-			t.Fatalf("duplicate save = %+v, new=%t, %v; want the first event, not new", dup, isNew, err)
+		dupID, isNew, err := db.SaveWebhookEvent(ctx, "stripe", "evt_1", "invoice.paid", []byte(`{}`))
+		if err != nil || isNew || dupID != ev.ID {
+			t.Fatalf("duplicate save = %d, new=%t, %v; want %d, not new", dupID, isNew, err, ev.ID)
+		}
+		if gotID, payload, err := db.WebhookEventPayload(ctx, "stripe", "evt_1"); err != nil || gotID != id || string(payload) != string(raw) {
+			t.Fatalf("WebhookEventPayload = %d %s %v; want the first body", gotID, payload, err)
 		}
 		// The same id from another source is another event.
 		if _, isNew, _ := db.SaveWebhookEvent(ctx, "other", "evt_1", "x", raw); !isNew {
 			t.Error("event id of another source treated as a duplicate")
 		}
 
-		attention := []sqlstore.AttentionItem{{Ref: "in_1", Reason: "unmapped price price_9"}}
-		if err := db.FinishWebhookEvent(ctx, ev.ID, sqlstore.EventNeedsAttention, "1 item", attention); err != nil {
+		attention := []string{"in_1\tunmapped price price_9"}
+		if err := db.FinishWebhookEvent(ctx, ev.ID, string(sqlstore.EventNeedsAttention), "1 item", attention); err != nil {
 			t.Fatal(err)
 		}
 		// Replaying before the cause is fixed must not duplicate the item.
-		if err := db.FinishWebhookEvent(ctx, ev.ID, sqlstore.EventNeedsAttention, "1 item", attention); err != nil {
+		if err := db.FinishWebhookEvent(ctx, ev.ID, string(sqlstore.EventNeedsAttention), "1 item", attention); err != nil {
 			t.Fatal(err)
 		}
 		items, err := db.FindAttentionItems(ctx, true)
@@ -59,7 +66,7 @@ func TestWebhookEventsDedupeAndReplay(t *testing.T) {
 		if err := db.ResolveAttentionItem(ctx, 999, "x"); downline.ErrorCode(err) != downline.CodeNotFound {
 			t.Errorf("resolving unknown = %v, want not found", err)
 		}
-		if err := db.FinishWebhookEvent(ctx, ev.ID, sqlstore.EventApplied, "order created", nil); err != nil {
+		if err := db.FinishWebhookEvent(ctx, ev.ID, string(sqlstore.EventApplied), "order created", nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.FindWebhookEvent(ctx, "stripe", "evt_1")
@@ -77,7 +84,7 @@ func TestWebhookEventsDedupeAndReplay(t *testing.T) {
 		if _, err := db.FindWebhookEvent(ctx, "stripe", "evt_404"); downline.ErrorCode(err) != downline.CodeNotFound {
 			t.Errorf("FindWebhookEvent(unknown) = %v, want not found", err)
 		}
-		if err := db.FinishWebhookEvent(ctx, ev.ID, sqlstore.EventReceived, "", nil); downline.ErrorCode(err) != downline.CodeInvalid {
+		if err := db.FinishWebhookEvent(ctx, ev.ID, string(sqlstore.EventReceived), "", nil); downline.ErrorCode(err) != downline.CodeInvalid {
 			t.Errorf("finishing as received = %v, want invalid", err)
 		}
 	})
