@@ -266,3 +266,45 @@ func (r *refResolver) customer(ctx context.Context, what string, id downline.Cus
 	r.custs[c.ref], r.custRefs[c.id] = c, c
 	return c, nil
 }
+
+// prefetch loads the distributors and customers named by external id into
+// the caches with a few IN queries, so that resolving a batch costs no
+// round trip per record.
+func (r *refResolver) prefetch(ctx context.Context, tx *Tx, distRefs, custRefs []string) error {
+	var need []string
+	for _, ref := range distinct(distRefs) {
+		if _, ok := r.dists[ref]; !ok {
+			need = append(need, ref)
+		}
+	}
+	err := queryIn(ctx, tx, `SELECT id, external_id FROM distributors WHERE external_id IN (%s)`, need, func(rs *sql.Rows) error {
+		var id downline.DistributorID
+		var ref string
+		if err := rs.Scan(&id, &ref); err != nil {
+			return err
+		}
+		r.dists[ref], r.distRefs[id] = id, ref
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("find distributors: %w", err)
+	}
+	need = need[:0]
+	for _, ref := range distinct(custRefs) {
+		if _, ok := r.custs[ref]; !ok {
+			need = append(need, ref)
+		}
+	}
+	err = queryIn(ctx, tx, `SELECT id, external_id, distributor_id FROM customers WHERE external_id IN (%s)`, need, func(rs *sql.Rows) error {
+		var c customerRef
+		if err := rs.Scan(&c.id, &c.ref, &c.distributor); err != nil {
+			return err
+		}
+		r.custs[c.ref], r.custRefs[c.id] = c, c
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("find customers: %w", err)
+	}
+	return nil
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 
 	"github.com/downline/downline"
 )
@@ -153,15 +152,8 @@ func (db *DB) CreateDistributors(ctx context.Context, ds []*downline.Distributor
 		return err
 	}
 	defer tx.Rollback()
-	ins, err := newDistributorInserter(ctx, tx)
-	if err != nil {
+	if err := createDistributors(ctx, tx, ds, givenCodes); err != nil {
 		return err
-	}
-	defer ins.close()
-	for i, d := range ds {
-		if err := ins.create(ctx, d, givenCodes[i]); err != nil {
-			return err
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("create distributors: %w", err)
@@ -182,159 +174,4 @@ func validateDistributorInput(d *downline.Distributor) error {
 	err := d.Validate()
 	d.ReferralCode = code
 	return err
-}
-
-// distributorInserter creates distributors with statements prepared once
-// per transaction, for batches.
-type distributorInserter struct {
-	tx                          *Tx
-	byExt, byID, byCode, insert *sql.Stmt
-	history, slot               *sql.Stmt
-}
-
-func newDistributorInserter(ctx context.Context, tx *Tx) (*distributorInserter, error) {
-	in := &distributorInserter{tx: tx}
-	for _, p := range []struct {
-		s *(*sql.Stmt)
-		q string
-	}{
-		{&in.byExt, `SELECT id, digest FROM distributors WHERE external_id = ?`},
-		{&in.byID, `SELECT external_id FROM distributors WHERE id = ?`},
-		{&in.byCode, `SELECT COUNT(*) FROM distributors WHERE referral_code = ?`},
-		{&in.slot, `SELECT COUNT(*) FROM distributors WHERE placement_parent_id = ? AND placement_side = ?`},
-		{&in.insert, `INSERT INTO distributors (external_id, sponsor_id, placement_parent_id, placement_side,
-			referral_code, status, joined_at, country, email, display_name, agreement_version, digest, created_at,
-			updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`},
-		{&in.history, `INSERT INTO distributor_history (distributor_id, effective_period, sponsor_id,
-			placement_parent_id, placement_side, status, changed_at) VALUES (?, '', ?, ?, ?, ?, ?)`},
-	} {
-		s, err := tx.prepare(ctx, p.q)
-		if err != nil {
-			in.close()
-			return nil, fmt.Errorf("prepare: %w", err)
-		}
-		*p.s = s
-	}
-	return in, nil
-}
-
-func (in *distributorInserter) close() {
-	for _, s := range []*sql.Stmt{in.byExt, in.byID, in.byCode, in.insert, in.history, in.slot} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
-
-// resolve fills id from ref or ref from id. what names the relation.
-func (in *distributorInserter) resolve(ctx context.Context, d *downline.Distributor, what string, id *downline.DistributorID, ref *string) error {
-	switch {
-	case *id != 0:
-		err := in.byID.QueryRowContext(ctx, *id).Scan(ref)
-		if err == sql.ErrNoRows {
-			return downline.Errorf(downline.CodeInvalid, "distributor %q: %s %d does not exist", d.ExternalID, what, *id)
-		}
-		return err
-	case *ref != "":
-		var digest string
-		err := in.byExt.QueryRowContext(ctx, *ref).Scan(id, &digest)
-		if err == sql.ErrNoRows {
-			return downline.Errorf(downline.CodeInvalid, "distributor %q: %s %q does not exist", d.ExternalID, what, *ref)
-		}
-		return err
-	}
-	return nil
-}
-
-func (in *distributorInserter) create(ctx context.Context, d *downline.Distributor, givenCode string) error {
-	ctxErr := func(err error) error { return fmt.Errorf("create distributor %q: %w", d.ExternalID, err) }
-	if err := in.resolve(ctx, d, "sponsor", &d.SponsorID, &d.SponsorRef); err != nil {
-		return ctxErr(err)
-	}
-	if err := in.resolve(ctx, d, "placement parent", &d.PlacementParentID, &d.PlacementParentRef); err != nil {
-		return ctxErr(err)
-	}
-	dig := distributorDigest(d, givenCode)
-	var existingID downline.DistributorID
-	var existingDigest string
-	err := in.byExt.QueryRowContext(ctx, d.ExternalID).Scan(&existingID, &existingDigest)
-	switch {
-	case err == nil:
-		stored, _, err := findDistributors(ctx, in.tx, downline.DistributorFilter{ID: &existingID})
-		if err != nil || len(stored) != 1 {
-			return ctxErr(fmt.Errorf("reload %d: %v", existingID, err))
-		}
-		// A retry with the struct a first call completed carries the
-		// derived referral code; it matches the request without one.
-		if existingDigest != dig && (givenCode != stored[0].ReferralCode || distributorDigest(d, "") != existingDigest) {
-			return downline.Errorf(downline.CodeConflict, "distributor %q: already exists with other content", d.ExternalID)
-		}
-		*d = *stored[0]
-		return nil
-	case err != sql.ErrNoRows:
-		return ctxErr(err)
-	}
-	if err := in.pickReferralCode(ctx, d, givenCode); err != nil {
-		return err
-	}
-	if d.PlacementSide != downline.SideNone {
-		var n int
-		if err := in.slot.QueryRowContext(ctx, d.PlacementParentID, d.PlacementSide).Scan(&n); err != nil {
-			return ctxErr(err)
-		}
-		if n > 0 {
-			return downline.Errorf(downline.CodeConflict, "distributor %q: placement side %s under %q is taken",
-				d.ExternalID, d.PlacementSide, d.PlacementParentRef)
-		}
-	}
-	now := encodeTime(in.tx.now)
-	err = in.insert.QueryRowContext(ctx, d.ExternalID, nullID(d.SponsorID), nullID(d.PlacementParentID),
-		d.PlacementSide, d.ReferralCode, d.Status, encodeTime(d.JoinedAt), d.Country, d.Email, d.DisplayName,
-		d.AgreementVersion, dig, now, now).Scan(&d.ID)
-	if err != nil {
-		return ctxErr(mapError(err, fmt.Sprintf("distributor %q", d.ExternalID)))
-	}
-	if _, err := in.history.ExecContext(ctx, d.ID, nullID(d.SponsorID), nullID(d.PlacementParentID),
-		d.PlacementSide, d.Status, now); err != nil {
-		return ctxErr(err)
-	}
-	d.JoinedAt = decodeTime(encodeTime(d.JoinedAt))
-	d.CreatedAt, d.UpdatedAt = in.tx.now, in.tx.now
-	return nil
-}
-
-// pickReferralCode keeps a given code if it is free and derives one from
-// the external id otherwise, appending -2, -3, … until it is free.
-func (in *distributorInserter) pickReferralCode(ctx context.Context, d *downline.Distributor, givenCode string) error {
-	taken := func(code string) (bool, error) {
-		var n int
-		err := in.byCode.QueryRowContext(ctx, code).Scan(&n)
-		return n > 0, err
-	}
-	if givenCode != "" {
-		t, err := taken(givenCode)
-		if err != nil {
-			return fmt.Errorf("create distributor %q: %w", d.ExternalID, err)
-		}
-		if t {
-			return downline.Errorf(downline.CodeConflict, "distributor %q: referral code %q is taken", d.ExternalID, givenCode)
-		}
-		d.ReferralCode = givenCode
-		return nil
-	}
-	base := downline.DefaultReferralCode(d.ExternalID)
-	for i := 1; ; i++ {
-		code := base
-		if i > 1 {
-			code = base + "-" + strconv.Itoa(i)
-		}
-		t, err := taken(code)
-		if err != nil {
-			return fmt.Errorf("create distributor %q: %w", d.ExternalID, err)
-		}
-		if !t {
-			d.ReferralCode = code
-			return nil
-		}
-	}
 }

@@ -185,10 +185,8 @@ func (db *DB) CreateOrders(ctx context.Context, os []*downline.Order) error {
 		return err
 	}
 	defer in.close()
-	for _, o := range os {
-		if err := in.create(ctx, o); err != nil {
-			return err
-		}
+	if err := in.createAll(ctx, os); err != nil {
+		return err
 	}
 	if err := in.vols.flush(ctx, tx); err != nil {
 		return err
@@ -209,8 +207,6 @@ type orderInserter struct {
 	products map[string]*downline.Product
 	prodRefs map[downline.ProductID]*downline.Product
 	vols     *volumeBatch
-
-	byExt, insert, insertLine *sql.Stmt
 }
 
 func newOrderInserter(ctx context.Context, tx *Tx) (*orderInserter, error) {
@@ -234,34 +230,12 @@ func newOrderInserter(ctx context.Context, tx *Tx) (*orderInserter, error) {
 	if in.refs, err = newRefResolver(ctx, tx); err != nil {
 		return nil, err
 	}
-	for _, p := range []struct {
-		s *(*sql.Stmt)
-		q string
-	}{
-		{&in.byExt, `SELECT id, digest FROM orders WHERE external_id = ?`},
-		{&in.insert, `INSERT INTO orders (external_id, distributor_id, customer_id, purpose, currency, paid_at, period,
-			status, total_amount, total_cv, digest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`},
-		{&in.insertLine, `INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price, cv, qv, amount,
-			total_cv, total_qv, refunded_amount, refunded_cv, refunded_qv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)`},
-	} {
-		s, err := tx.prepare(ctx, p.q)
-		if err != nil {
-			in.close()
-			return nil, fmt.Errorf("prepare: %w", err)
-		}
-		*p.s = s
-	}
 	return in, nil
 }
 
 func (in *orderInserter) close() {
 	if in.refs != nil {
 		in.refs.close()
-	}
-	for _, s := range []*sql.Stmt{in.byExt, in.insert, in.insertLine} {
-		if s != nil {
-			s.Close()
-		}
 	}
 }
 
@@ -315,49 +289,118 @@ func (in *orderInserter) resolve(ctx context.Context, o *downline.Order) error {
 	return nil
 }
 
-func (in *orderInserter) create(ctx context.Context, o *downline.Order) error {
-	what := fmt.Sprintf("order %q", o.ExternalID)
-	if err := in.resolve(ctx, o); err != nil {
-		return err
-	}
-	dig := orderDigest(o)
-	var id downline.OrderID
-	var existing string
-	err := in.byExt.QueryRowContext(ctx, o.ExternalID).Scan(&id, &existing)
-	switch {
-	case err == nil && existing != dig:
-		return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
-	case err == nil:
-		found, _, err := findOrders(ctx, in.tx, downline.OrderFilter{ID: &id})
-		if err != nil || len(found) != 1 {
-			return fmt.Errorf("create %s: reload: %v", what, err)
+// createAll stores the orders of a batch: it resolves references from
+// prefetched caches, checks idempotency against the stored and the earlier
+// records of the batch, and inserts the new orders and their lines with
+// multi-row statements.
+func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) error {
+	var distRefs, custRefs, exts []string
+	for _, o := range os {
+		exts = append(exts, o.ExternalID)
+		if o.DistributorID == 0 {
+			distRefs = append(distRefs, o.DistributorRef)
 		}
-		*o = *found[0]
-		return nil
-	case err != sql.ErrNoRows:
-		return fmt.Errorf("create %s: %w", what, err)
+		if o.CustomerID == 0 {
+			custRefs = append(custRefs, o.CustomerRef)
+		}
 	}
-	o.Period = downline.MonthlyPeriodOf(o.PaidAt, in.loc).Name
-	o.Status = downline.OrderPaid
-	o.PaidAt = decodeTime(encodeTime(o.PaidAt))
-	var total, totalCV int64
-	for _, l := range o.Lines {
-		total += l.Amount()
-		totalCV += l.TotalCV()
+	if err := in.refs.prefetch(ctx, in.tx, distRefs, custRefs); err != nil {
+		return fmt.Errorf("create orders: %w", err)
 	}
-	err = in.insert.QueryRowContext(ctx, o.ExternalID, o.DistributorID, nullID(o.CustomerID), o.Purpose, o.Currency,
-		encodeTime(o.PaidAt), o.Period, o.Status, total, totalCV, dig, encodeTime(in.tx.now)).Scan(&o.ID)
+	type stored struct {
+		id     downline.OrderID
+		digest string
+	}
+	existing := map[string]stored{}
+	err := queryIn(ctx, in.tx, `SELECT external_id, id, digest FROM orders WHERE external_id IN (%s)`, distinct(exts),
+		func(rs *sql.Rows) error {
+			var ext string
+			var s stored
+			if err := rs.Scan(&ext, &s.id, &s.digest); err != nil {
+				return err
+			}
+			existing[ext] = s
+			return nil
+		})
 	if err != nil {
-		return fmt.Errorf("create %s: %w", what, mapError(err, what))
+		return fmt.Errorf("create orders: %w", err)
 	}
-	for _, l := range o.Lines {
-		l.RefundedAmount, l.RefundedCV, l.RefundedQV = 0, 0, 0
-		if _, err := in.insertLine.ExecContext(ctx, o.ID, l.LineNo, l.ProductID, l.Quantity, l.UnitPrice, l.CV, l.QV,
-			l.Amount(), l.TotalCV(), l.TotalQV()); err != nil {
-			return fmt.Errorf("create %s: line %d: %w", what, l.LineNo, mapError(err, what))
+	var fresh []*downline.Order
+	inBatch := map[string]*downline.Order{}
+	digests := map[*downline.Order]string{}
+	type repeat struct{ o, of *downline.Order }
+	var repeats []repeat
+	for _, o := range os {
+		what := fmt.Sprintf("order %q", o.ExternalID)
+		if err := in.resolve(ctx, o); err != nil {
+			return err
 		}
+		dig := orderDigest(o)
+		if s, ok := existing[o.ExternalID]; ok {
+			if s.digest != dig {
+				return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
+			}
+			found, _, err := findOrders(ctx, in.tx, downline.OrderFilter{ID: &s.id})
+			if err != nil || len(found) != 1 {
+				return fmt.Errorf("create %s: reload: %v", what, err)
+			}
+			*o = *found[0]
+			continue
+		}
+		if prev, ok := inBatch[o.ExternalID]; ok {
+			if digests[prev] != dig {
+				return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
+			}
+			repeats = append(repeats, repeat{o, prev})
+			continue
+		}
+		o.Period = downline.MonthlyPeriodOf(o.PaidAt, in.loc).Name
+		o.Status = downline.OrderPaid
+		o.PaidAt = decodeTime(encodeTime(o.PaidAt))
+		o.CreatedAt = in.tx.now
+		inBatch[o.ExternalID], digests[o] = o, dig
+		fresh = append(fresh, o)
 	}
-	in.vols.addOrder(o)
-	o.CreatedAt = in.tx.now
+	rows := make([][]any, len(fresh))
+	for i, o := range fresh {
+		var total, totalCV int64
+		for _, l := range o.Lines {
+			total += l.Amount()
+			totalCV += l.TotalCV()
+		}
+		rows[i] = []any{o.ExternalID, o.DistributorID, nullID(o.CustomerID), o.Purpose, o.Currency, encodeTime(o.PaidAt),
+			o.Period, o.Status, total, totalCV, digests[o], encodeTime(in.tx.now)}
+	}
+	err = insertRows(ctx, in.tx, "orders", []string{"external_id", "distributor_id", "customer_id", "purpose", "currency",
+		"paid_at", "period", "status", "total_amount", "total_cv", "digest", "created_at"}, rows, "RETURNING id, external_id",
+		func(rs *sql.Rows) error {
+			var id downline.OrderID
+			var ext string
+			if err := rs.Scan(&id, &ext); err != nil {
+				return err
+			}
+			inBatch[ext].ID = id
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("create orders: %w", mapError(err, "an order of the batch"))
+	}
+	var lines [][]any
+	for _, o := range fresh {
+		for _, l := range o.Lines {
+			l.RefundedAmount, l.RefundedCV, l.RefundedQV = 0, 0, 0
+			lines = append(lines, []any{o.ID, l.LineNo, l.ProductID, l.Quantity, l.UnitPrice, l.CV, l.QV, l.Amount(),
+				l.TotalCV(), l.TotalQV(), 0, 0, 0})
+		}
+		in.vols.addOrder(o)
+	}
+	err = insertRows(ctx, in.tx, "order_lines", []string{"order_id", "line_no", "product_id", "quantity", "unit_price",
+		"cv", "qv", "amount", "total_cv", "total_qv", "refunded_amount", "refunded_cv", "refunded_qv"}, lines, "", nil)
+	if err != nil {
+		return fmt.Errorf("create orders: lines: %w", mapError(err, "an order line of the batch"))
+	}
+	for _, r := range repeats {
+		*r.o = *r.of
+	}
 	return nil
 }

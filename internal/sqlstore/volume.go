@@ -109,10 +109,15 @@ func (b *volumeBatch) flush(ctx context.Context, tx *Tx) error {
 			}
 			return keys[i].distributor < keys[j].distributor
 		})
-		st, err := tx.prepare(ctx, `INSERT INTO period_volumes (period, distributor_id, cuv, cuqv, receipted_cv, pcv,
-			pqv, resale_stock_cv, customer_revenue, participant_revenue, customer_orders, orders)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (period, distributor_id) DO UPDATE SET
+		rows := make([][]any, len(keys))
+		for i, k := range keys {
+			v := b.deltas[k]
+			rows[i] = []any{v.Period, v.DistributorID, v.CuV, v.CuQV, v.ReceiptedCV, v.PCV, v.PQV,
+				v.ResaleStockCV, v.CustomerRevenue, v.ParticipantRevenue, v.CustomerOrders, v.Orders}
+		}
+		err := insertRows(ctx, tx, "period_volumes", []string{"period", "distributor_id", "cuv", "cuqv", "receipted_cv",
+			"pcv", "pqv", "resale_stock_cv", "customer_revenue", "participant_revenue", "customer_orders", "orders"}, rows,
+			`ON CONFLICT (period, distributor_id) DO UPDATE SET
 			cuv = period_volumes.cuv + excluded.cuv,
 			cuqv = period_volumes.cuqv + excluded.cuqv,
 			receipted_cv = period_volumes.receipted_cv + excluded.receipted_cv,
@@ -122,17 +127,9 @@ func (b *volumeBatch) flush(ctx context.Context, tx *Tx) error {
 			customer_revenue = period_volumes.customer_revenue + excluded.customer_revenue,
 			participant_revenue = period_volumes.participant_revenue + excluded.participant_revenue,
 			customer_orders = period_volumes.customer_orders + excluded.customer_orders,
-			orders = period_volumes.orders + excluded.orders`)
+			orders = period_volumes.orders + excluded.orders`, nil)
 		if err != nil {
 			return fmt.Errorf("update period volumes: %w", err)
-		}
-		defer st.Close()
-		for _, k := range keys {
-			v := b.deltas[k]
-			if _, err := st.ExecContext(ctx, v.Period, v.DistributorID, v.CuV, v.CuQV, v.ReceiptedCV, v.PCV, v.PQV,
-				v.ResaleStockCV, v.CustomerRevenue, v.ParticipantRevenue, v.CustomerOrders, v.Orders); err != nil {
-				return fmt.Errorf("update period volumes %s/%d: %w", v.Period, v.DistributorID, err)
-			}
 		}
 	}
 	if len(b.activity) > 0 {
@@ -150,16 +147,14 @@ func (b *volumeBatch) flush(ctx context.Context, tx *Tx) error {
 			}
 			return a.customer < c.customer
 		})
-		st, err := tx.prepare(ctx, `INSERT INTO customer_activity (period, distributor_id, customer_id) VALUES (?, ?, ?)
-			ON CONFLICT (period, distributor_id, customer_id) DO NOTHING`)
+		rows := make([][]any, len(keys))
+		for i, k := range keys {
+			rows[i] = []any{k.period, k.distributor, k.customer}
+		}
+		err := insertRows(ctx, tx, "customer_activity", []string{"period", "distributor_id", "customer_id"}, rows,
+			"ON CONFLICT (period, distributor_id, customer_id) DO NOTHING", nil)
 		if err != nil {
 			return fmt.Errorf("update customer activity: %w", err)
-		}
-		defer st.Close()
-		for _, k := range keys {
-			if _, err := st.ExecContext(ctx, k.period, k.distributor, k.customer); err != nil {
-				return fmt.Errorf("update customer activity: %w", err)
-			}
 		}
 	}
 	b.deltas, b.activity = map[volumeKey]*downline.PeriodVolume{}, map[activityKey]bool{}
