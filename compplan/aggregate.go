@@ -12,23 +12,29 @@ type Aggregator struct {
 	plan   *Plan
 	tree   *Tree
 	period Period
+	start  int64 // period bounds, unix seconds
+	end    int64
 
-	cuv, pcv, qv, bv, fsv, custRev, totRev []int64
-	custOrders                             []int32
-	fastDays                               int64 // seconds; 0 = no fast start
-	needCustomers                          bool
-	customers                              map[int32]map[string]struct{}
-	activeCustomers                        map[int32]int32 // caller-supplied trailing counts
-	skipped                                int
+	vol             []aggVol // per distributor, one cache line each
+	fastDays        int64    // seconds; 0 = no fast start
+	needCustomers   bool
+	customers       map[int32]map[string]struct{}
+	activeCustomers map[int32]int32 // caller-supplied trailing counts
+	skipped         int
+}
+
+// aggVol is one distributor's running sums; kept together so that adding
+// an order touches one cache line.
+type aggVol struct {
+	cuv, pcv, qv, bv, fsv, custRev, totRev int64
+	custOrders                             int32
 }
 
 // NewAggregator returns an empty aggregator for the period's orders over
 // the tree.
 func NewAggregator(p *Plan, t *Tree, period Period) *Aggregator {
-	n := t.Len()
-	a := &Aggregator{plan: p, tree: t, period: period,
-		cuv: make([]int64, n), pcv: make([]int64, n), qv: make([]int64, n), bv: make([]int64, n),
-		fsv: make([]int64, n), custRev: make([]int64, n), totRev: make([]int64, n), custOrders: make([]int32, n)}
+	a := &Aggregator{plan: p, tree: t, period: period, start: period.Start.Unix(), end: period.End.Unix(),
+		vol: make([]aggVol, t.Len())}
 	for _, b := range p.Bonuses {
 		if b.Kind == KindFastStart {
 			a.fastDays = int64(b.Days) * 86400
@@ -67,7 +73,8 @@ func (a *Aggregator) Add(o Order) error {
 	if k < 0 {
 		return fmt.Errorf("order %s: unknown distributor %d", o.ID, o.Distributor)
 	}
-	if !a.period.Contains(o.PaidAt) {
+	paid := o.PaidAt.Unix()
+	if paid < a.start || paid >= a.end {
 		a.skipped++
 		return nil
 	}
@@ -75,24 +82,23 @@ func (a *Aggregator) Add(o Order) error {
 	if rev == 0 {
 		rev = o.CV
 	}
-	a.totRev[k] += rev
+	v := &a.vol[k]
+	v.totRev += rev
 	switch o.Purpose {
 	case PurposeCustomerDirect, PurposeReceiptedResale:
 		if o.Purpose == PurposeReceiptedResale && !a.plan.Volume.ReceiptedResale {
 			return nil
 		}
-		a.cuv[k] += o.CV
-		a.qv[k] += o.QV
-		a.bv[k] += o.BV
-		a.custRev[k] += rev
+		v.cuv += o.CV
+		v.qv += o.QV
+		v.bv += o.BV
+		v.custRev += rev
 		if o.RefundOf == "" && o.CV > 0 {
-			a.custOrders[k]++
+			v.custOrders++
 		}
 		if a.fastDays > 0 {
-			if j := a.tree.joined[k]; j != 0 {
-				if s := o.PaidAt.Unix(); s >= j && s < j+a.fastDays {
-					a.fsv[k] += o.CV
-				}
+			if j := a.tree.joined[k]; j != 0 && paid >= j && paid < j+a.fastDays {
+				v.fsv += o.CV
 			}
 		}
 		if a.needCustomers && o.Customer != "" && o.RefundOf == "" {
@@ -104,8 +110,8 @@ func (a *Aggregator) Add(o Order) error {
 			m[o.Customer] = struct{}{}
 		}
 	case PurposePersonalUse:
-		a.pcv[k] += o.CV
-		a.qv[k] += o.QV
+		v.pcv += o.CV
+		v.qv += o.QV
 	}
 	return nil
 }
@@ -117,14 +123,15 @@ func (a *Aggregator) AddVolume(v DistributorVolume) error {
 	if k < 0 {
 		return fmt.Errorf("volume: unknown distributor %d", v.ID)
 	}
-	a.cuv[k] += v.Volume.CuV
-	a.pcv[k] += v.Volume.PCV
-	a.qv[k] += v.Volume.QV
-	a.bv[k] += v.Volume.BV
-	a.fsv[k] += v.Volume.FSV
-	a.custOrders[k] += v.Volume.CustomerOrders
-	a.custRev[k] += v.Volume.CustomerRevenue
-	a.totRev[k] += v.Volume.TotalRevenue
+	s := &a.vol[k]
+	s.cuv += v.Volume.CuV
+	s.pcv += v.Volume.PCV
+	s.qv += v.Volume.QV
+	s.bv += v.Volume.BV
+	s.fsv += v.Volume.FSV
+	s.custOrders += v.Volume.CustomerOrders
+	s.custRev += v.Volume.CustomerRevenue
+	s.totRev += v.Volume.TotalRevenue
 	if v.ActiveCustomers != nil {
 		if a.activeCustomers == nil {
 			a.activeCustomers = map[int32]int32{}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"sync"
 )
 
 // Result is the outcome of one commission run, in the engine's columnar
@@ -54,12 +55,28 @@ func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
 		return nil, err
 	}
 	n := t.Len()
-	r := &Result{plan: p, tree: t, period: a.period, cuv: a.cuv, pcv: a.pcv, fsv: a.fsv, bv: a.bv, scale: Rate{1, 1}}
+	r := &Result{plan: p, tree: t, period: a.period, scale: Rate{1, 1}}
+	r.cuv, r.pcv, r.bv = make([]int64, n), make([]int64, n), make([]int64, n)
+	custOrders := make([]int32, n)
+	hasFast := false
+	for _, b := range p.Bonuses {
+		hasFast = hasFast || b.Kind == KindFastStart
+	}
+	if hasFast {
+		r.fsv = make([]int64, n)
+	}
+	for i := range a.vol {
+		v := &a.vol[i]
+		r.cuv[i], r.pcv[i], r.bv[i], custOrders[i] = v.cuv, v.pcv, v.bv, v.custOrders
+		if hasFast {
+			r.fsv[i] = v.fsv
+		}
+	}
 	r.volumes()
 	r.carryIn(st, a)
 	r.active = make([]bool, n)
 	for i := range n {
-		r.active[i] = t.status[i] == StatusActive && r.cuv[i] >= p.Active.MinCuV && int(a.custOrders[i]) >= p.Active.MinCustomerOrders
+		r.active[i] = t.status[i] == StatusActive && r.cuv[i] >= p.Active.MinCuV && int(custOrders[i]) >= p.Active.MinCustomerOrders
 	}
 	r.groupVolume()
 	r.ranks()
@@ -254,7 +271,10 @@ func (r *Result) gates(a *Aggregator) {
 	}
 	if !g.CustomerShareMin.IsZero() {
 		t := r.tree
-		oc, ot := slices.Clone(a.custRev), slices.Clone(a.totRev)
+		oc, ot := make([]int64, n), make([]int64, n)
+		for i := range a.vol {
+			oc[i], ot[i] = a.vol[i].custRev, a.vol[i].totRev
+		}
 		for i := n - 1; i >= 0; i-- {
 			for c := t.childStart[i]; c < t.childStart[i+1]; c++ {
 				oc[i] += oc[c]
@@ -294,10 +314,12 @@ func (r *Result) basisVol(b *Bonus, i int) int64 {
 	return v
 }
 
-// emit appends a line and adds its amount to the earner's earnings.
+// emit appends a line and adds its amount to the earner's earnings. A
+// gate that withholds the earner's multi-level pay zeroes the amount and
+// is recorded in the line's flags.
 func (r *Result) emit(bi int, earner, source int, amount int64, level, flags int) {
-	if g := int(r.gate[earner]); g != 0 && r.plan.Bonuses[bi].Kind.IsOverride() {
-		flags |= g
+	if g := r.gate[earner]; g != 0 && r.plan.Bonuses[bi].Kind.IsOverride() {
+		flags |= int(g)
 		amount = 0
 	}
 	r.lines.add(int32(earner), int32(source), amount, packMeta(bi, level, flags))
@@ -347,26 +369,64 @@ func (r *Result) unilevel(bi int, b *Bonus) {
 		next = r.activeAncestors()
 	}
 	one := Rate{1, 1}
-	for s := range t.n {
-		basis := r.basisVol(b, s)
-		if basis <= 0 || !b.PayInactiveSellers && !r.active[s] {
-			continue
-		}
-		k := 1
-		for a := next[s]; a >= 0 && k <= L; a = next[a] {
-			if !r.active[a] {
-				k++ // no compression: the level is used up and its share is breakage
+	gate, active, paid := r.gate, r.active, r.paid
+	r.parallelSources(bi, func(from, to int, lines *lineStore, earn []int64) {
+		for s := from; s < to; s++ {
+			basis := r.basisVol(b, s)
+			if basis <= 0 || !b.PayInactiveSellers && !active[s] {
 				continue
 			}
-			if r.paid[a] < req[k-1] {
-				if !b.PassUpUnqualified {
-					k++ // occupies the level and forgoes it
+			k := 1
+			for a := next[s]; a >= 0 && k <= L; a = next[a] {
+				if !active[a] {
+					k++ // no compression: the level is used up and its share is breakage
+					continue
 				}
-				continue
+				if paid[a] < req[k-1] {
+					if !b.PassUpUnqualified {
+						k++ // occupies the level and forgoes it
+					}
+					continue
+				}
+				if rate := b.Levels[k-1].Rate; !rate.IsZero() {
+					amount, flags := MulRound(basis, rate, one), uint32(gate[a])
+					if flags != 0 {
+						amount = 0
+					}
+					lines.add(a, int32(s), amount, packMeta(bi, k, 0)|flags<<16)
+					earn[a] += amount
+				}
+				k++
 			}
-			r.emit(bi, int(a), s, MulRound(basis, b.Levels[k-1].Rate, one), k, 0)
-			k++
 		}
+	})
+}
+
+// parallelSources runs gen over two fixed halves of the source range,
+// each with its own line store and earnings, then appends the second
+// half's lines after the first's and adds its earnings: the outcome is
+// identical to one sequential pass for any GOMAXPROCS.
+func (r *Result) parallelSources(bi int, gen func(from, to int, lines *lineStore, earn []int64)) {
+	n := r.tree.n
+	if n < 1<<15 {
+		gen(0, n, &r.lines, r.earn[bi])
+		return
+	}
+	mid := n / 2
+	var second lineStore
+	earn2 := make([]int64, n)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		gen(mid, n, &second, earn2)
+	}()
+	gen(0, mid, &r.lines, r.earn[bi])
+	wg.Wait()
+	r.lines.appendStore(&second)
+	earn := r.earn[bi]
+	for i, v := range earn2 {
+		earn[i] += v
 	}
 }
 

@@ -33,7 +33,7 @@ func (r *Result) Hash() [32]byte {
 	nd := r.tree.n
 	nb := len(r.plan.Bonuses)
 	dBlocks := (nd + chunkSize - 1) / chunkSize
-	lBlocks := len(r.lines.chunks)
+	lBlocks := (r.lines.n + chunkSize - 1) / chunkSize
 	digests := make([][32]byte, dBlocks+lBlocks)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -132,17 +132,17 @@ func (r *Result) hashLines(write func([]byte) (int, error), buf *[]byte, from, t
 	ids := r.tree.ids
 	le := binary.LittleEndian
 	b := (*buf)[:0]
-	for j := from; j < to; j++ {
-		e, s, amt, meta := r.lines.at(j)
-		b = le.AppendUint64(b, uint64(ids[e]))
-		b = le.AppendUint64(b, uint64(ids[s]))
+	r.lines.each(from, to, func(_ int, ch *lineChunk, k int) {
+		b = le.AppendUint64(b, uint64(ids[ch.earner[k]]))
+		b = le.AppendUint64(b, uint64(ids[ch.source[k]]))
+		meta := ch.meta[k]
 		b = append(b, byte(meta), byte(meta>>8), byte(meta>>16))
-		b = le.AppendUint64(b, uint64(amt))
+		b = le.AppendUint64(b, uint64(ch.amount[k]))
 		if len(b) > 1<<15 {
 			write(b)
 			b = b[:0]
 		}
-	}
+	})
 	write(b)
 	*buf = b
 }

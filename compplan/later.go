@@ -18,7 +18,7 @@ func checkImplemented(b *Bonus) error {
 	return nil
 }
 
-func (r *Result) lineBasis4(j int, b *Bonus, e, s, level, flags int) (int64, Rate) {
+func (r *Result) lineBasis4(b *Bonus, e, s, level, flags int) (int64, Rate) {
 	return 0, Rate{0, 1}
 }
 

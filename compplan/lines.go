@@ -1,10 +1,13 @@
 package compplan
 
+import "sort"
+
 // Lines are stored as compact columnar records in fixed-size chunks, so
 // that tens of millions of them cost 20 bytes each and never move once
 // written. Basis and rate are not stored: they are derived from the
 // bonus, the earner and the source (see Result.Line), and explanations
-// are rendered on demand.
+// are rendered on demand. Stores filled in parallel are concatenated, so a
+// chunk may be partly filled; ends locates a line.
 
 const (
 	chunkBits = 16
@@ -17,7 +20,7 @@ const (
 	flagTX06              // withheld: TX-06 minimum active customers not met
 	flagTX04              // withheld: TX-04 customer share not above the minimum
 	flagScale             // scaled by the TX-08 payout cap
-	flagSelf              // stair-step own-volume line
+	flagGen               // stair-step generation (breakaway royalty) line
 	flagQual              // withheld: bonus qualification (binary legs) not met
 )
 
@@ -30,6 +33,9 @@ type lineChunk struct {
 
 type lineStore struct {
 	chunks []*lineChunk
+	ends   []int // ends[c]: global index just past chunk c's last line
+	cur    *lineChunk
+	curN   int
 	n      int
 }
 
@@ -38,29 +44,77 @@ func packMeta(bonus, level, flags int) uint32 {
 }
 
 func (m *lineStore) add(earner, source int32, amount int64, meta uint32) {
-	c := m.n >> chunkBits
-	if c == len(m.chunks) {
-		m.chunks = append(m.chunks, new(lineChunk))
+	if m.curN == chunkSize || m.cur == nil {
+		m.cur = new(lineChunk)
+		m.chunks = append(m.chunks, m.cur)
+		m.ends = append(m.ends, m.n)
+		m.curN = 0
 	}
-	ch := m.chunks[c]
-	j := m.n & (chunkSize - 1)
+	ch, j := m.cur, m.curN
 	ch.earner[j] = earner
 	ch.source[j] = source
 	ch.amount[j] = amount
 	ch.meta[j] = meta
+	m.curN++
 	m.n++
+	m.ends[len(m.ends)-1] = m.n
+}
+
+// appendStore moves o's lines to the end of m.
+func (m *lineStore) appendStore(o *lineStore) {
+	start := 0
+	for c, ch := range o.chunks {
+		cnt := o.ends[c] - start
+		start = o.ends[c]
+		m.chunks = append(m.chunks, ch)
+		m.n += cnt
+		m.ends = append(m.ends, m.n)
+		m.cur, m.curN = ch, cnt
+	}
+}
+
+// locate returns the chunk and offset of line i.
+func (m *lineStore) locate(i int) (*lineChunk, int) {
+	c := i >> chunkBits
+	if c >= len(m.ends) || m.ends[c] <= i || c > 0 && m.ends[c-1] > i {
+		c = sort.SearchInts(m.ends, i+1)
+	}
+	if c > 0 {
+		return m.chunks[c], i - m.ends[c-1]
+	}
+	return m.chunks[0], i
 }
 
 func (m *lineStore) at(i int) (earner, source int32, amount int64, meta uint32) {
-	ch := m.chunks[i>>chunkBits]
-	j := i & (chunkSize - 1)
+	ch, j := m.locate(i)
 	return ch.earner[j], ch.source[j], ch.amount[j], ch.meta[j]
 }
 
 func (m *lineStore) setAmount(i int, v int64) {
-	m.chunks[i>>chunkBits].amount[i&(chunkSize-1)] = v
+	ch, j := m.locate(i)
+	ch.amount[j] = v
 }
 
 func (m *lineStore) setMeta(i int, v uint32) {
-	m.chunks[i>>chunkBits].meta[i&(chunkSize-1)] = v
+	ch, j := m.locate(i)
+	ch.meta[j] = v
+}
+
+// each calls f for lines [from, to) in order.
+func (m *lineStore) each(from, to int, f func(j int, ch *lineChunk, k int)) {
+	if from >= to {
+		return
+	}
+	c := sort.SearchInts(m.ends, from+1)
+	j := from
+	for ; c < len(m.chunks) && j < to; c++ {
+		base := 0
+		if c > 0 {
+			base = m.ends[c-1]
+		}
+		ch := m.chunks[c]
+		for ; j < m.ends[c] && j < to; j++ {
+			f(j, ch, j-base)
+		}
+	}
 }

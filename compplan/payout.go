@@ -64,25 +64,25 @@ func (r *Result) rescale() int64 {
 			clear(r.earn[bi])
 		}
 	}
-	for j := range r.lines.n {
-		e, _, _, meta := r.lines.at(j)
+	r.lines.each(0, r.lines.n, func(_ int, ch *lineChunk, k int) {
+		e, s, meta := ch.earner[k], ch.source[k], ch.meta[k]
 		bi := int(meta & 0xff)
 		b := &p.Bonuses[bi]
 		flags := int(meta >> 16)
 		if !b.Kind.IsOverride() || flags&(flagTX04|flagTX06|flagQual) != 0 {
-			continue
+			return
 		}
 		var v int64
 		if flags&flagCap != 0 {
 			v = min(0, MulRound(b.Cap, Rate{1, 1}, r.scale)-r.earn[bi][e])
 		} else {
-			basis, rate := r.lineBasis(j)
+			basis, rate := r.lineBasisRec(e, s, meta)
 			v = MulRound(basis, rate, r.scale)
 		}
-		r.lines.setAmount(j, v)
-		r.lines.setMeta(j, meta|flagScale<<16)
+		ch.amount[k] = v
+		ch.meta[k] = meta | flagScale<<16
 		r.earn[bi][e] += v
-	}
+	})
 	var total int64
 	for bi := range p.Bonuses {
 		var s int64

@@ -165,6 +165,10 @@ func (r *Result) Line(j int) Line {
 // the source: they are not stored.
 func (r *Result) lineBasis(j int) (int64, Rate) {
 	e, s, _, meta := r.lines.at(j)
+	return r.lineBasisRec(e, s, meta)
+}
+
+func (r *Result) lineBasisRec(e, s int32, meta uint32) (int64, Rate) {
 	bi := int(meta & 0xff)
 	level := int(meta>>8) & 0xff
 	flags := int(meta >> 16)
@@ -180,7 +184,7 @@ func (r *Result) lineBasis(j int) (int64, Rate) {
 	case KindFastStart:
 		return r.fsv[s], b.Rate
 	}
-	return r.lineBasis4(j, b, int(e), int(s), level, flags)
+	return r.lineBasis4(b, int(e), int(s), level, flags)
 }
 
 // Explain renders line j as one sentence a person can check by hand.

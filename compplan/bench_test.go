@@ -1,0 +1,116 @@
+package compplan_test
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/downline/downline/compplan"
+)
+
+// benchTree draws a heavy-tailed sponsor tree of n distributors: each
+// sponsor is drawn with a bias towards early (older) distributors.
+func benchTree(n int, seed uint64) []compplan.Distributor {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	ds := make([]compplan.Distributor, n)
+	join := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range ds {
+		ds[i] = compplan.Distributor{ID: compplan.ID(i + 1), JoinedAt: join, Placement: 0}
+		if i > 0 {
+			u := rng.Float64()
+			ds[i].Sponsor = compplan.ID(1 + int(float64(i)*u*u))
+		}
+	}
+	return ds
+}
+
+// benchAggregate streams about ordersPer orders per distributor into an
+// aggregator (60 % of distributors buy; no orders are held).
+func benchAggregate(b testing.TB, p *compplan.Plan, t *compplan.Tree, per compplan.Period, ordersPer int, seed uint64) *compplan.Aggregator {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	a := compplan.NewAggregator(p, t, per)
+	n := t.Len()
+	o := compplan.Order{ID: "o", Customer: "c", PaidAt: per.Start.Add(time.Hour)}
+	total := n * ordersPer
+	for k := 0; k < total; k++ {
+		o.Distributor = compplan.ID(1 + rng.IntN(n*10/6)%n)
+		o.Purpose = compplan.PurposeCustomerDirect
+		if k%10 == 0 {
+			o.Purpose = compplan.PurposePersonalUse
+		}
+		o.CV = int64(1000 + rng.IntN(20000))
+		o.QV, o.BV = o.CV, o.CV
+		if err := a.Add(o); err != nil {
+			panic(err)
+		}
+	}
+	return a
+}
+
+func BenchmarkEvaluate(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("unilevel-ranks/%d", n), func(b *testing.B) {
+			p, err := compplan.LoadPlan("../examples/plans/unilevel-ranks.yaml")
+			if err != nil {
+				b.Fatal(err)
+			}
+			per, _ := compplan.ParsePeriod("2026-10", time.UTC)
+			t, err := compplan.NewTree(benchTree(n, 1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			a := benchAggregate(b, p, t, per, 10, 1)
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			var lines int
+			for range b.N {
+				res, err := compplan.EvaluateVolumes(a, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				lines = res.NumLines()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/distributor")
+			b.ReportMetric(float64(lines), "lines")
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+		})
+	}
+}
+
+func BenchmarkNewTree(b *testing.B) {
+	ds := benchTree(1_000_000, 1)
+	for range b.N {
+		if _, err := compplan.NewTree(ds); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHash(b *testing.B) {
+	p, _ := compplan.LoadPlan("../examples/plans/unilevel-ranks.yaml")
+	per, _ := compplan.ParsePeriod("2026-10", time.UTC)
+	t, _ := compplan.NewTree(benchTree(1_000_000, 1))
+	res, err := compplan.EvaluateVolumes(benchAggregate(b, p, t, per, 10, 1), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		res.Hash()
+	}
+}
+
+// cpuTime returns the process's user+system CPU time in nanoseconds: on a
+// shared machine it is steadier than wall time.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	if os.Getenv("ENGINE_SYS") != "" {
+		return ru.Stime.Nano()
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}

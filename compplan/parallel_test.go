@@ -1,0 +1,48 @@
+package compplan_test
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/downline/downline/compplan"
+)
+
+// TestParallelDeterminism evaluates a tree big enough for the parallel
+// paths with GOMAXPROCS 1 and 2: the hash must not change, and the lines
+// must still add up to the totals.
+func TestParallelDeterminism(t *testing.T) {
+	p, err := compplan.LoadPlan("../examples/plans/unilevel-ranks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	per, _ := compplan.ParsePeriod("2026-10", time.UTC)
+	tree, err := compplan.NewTree(benchTree(50_000, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := benchAggregate(nil, p, tree, per, 3, 7)
+	var hashes [2]string
+	for k, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		res, err := compplan.EvaluateVolumes(a, nil)
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hashes[k] = res.HashHex()
+		var sum int64
+		for j := range res.NumLines() {
+			sum += res.Line(j).Amount
+		}
+		if sum != res.Total() {
+			t.Errorf("GOMAXPROCS=%d: sum of lines %d, total %d", procs, sum, res.Total())
+		}
+		if res.NumLines() < 50_000 {
+			t.Errorf("only %d lines: the parallel path is not exercised", res.NumLines())
+		}
+	}
+	if hashes[0] != hashes[1] {
+		t.Errorf("hash with GOMAXPROCS=1 %s, with 2 %s", hashes[0], hashes[1])
+	}
+}
