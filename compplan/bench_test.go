@@ -2,9 +2,9 @@ package compplan_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"syscall"
-	"math/rand/v2"
 	"testing"
 	"time"
 
