@@ -101,60 +101,62 @@ func (db *DB) CreateCustomers(ctx context.Context, cs []*downline.Customer) erro
 	if err := batchError("customers", len(cs), errs); err != nil {
 		return err
 	}
-	tx, err := db.beginTx(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	refs, err := newRefResolver(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer refs.close()
-	ins, err := tx.prepare(ctx, `INSERT INTO customers (external_id, name, domain, distributor_id, attribution,
-		digest, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
-	if err != nil {
-		return fmt.Errorf("create customers: %w", err)
-	}
-	defer ins.Close()
-	byExt, err := tx.prepare(ctx, `SELECT id, digest FROM customers WHERE external_id = ?`)
-	if err != nil {
-		return fmt.Errorf("create customers: %w", err)
-	}
-	defer byExt.Close()
-	for _, c := range cs {
-		what := fmt.Sprintf("customer %q", c.ExternalID)
-		if err := refs.distributor(ctx, what, "distributor", &c.DistributorID, &c.DistributorRef); err != nil {
+	return retryOnUniqueViolation(func() error {
+		tx, err := db.beginTx(ctx, true)
+		if err != nil {
 			return err
 		}
-		dig := customerDigest(c)
-		var id downline.CustomerID
-		var existing string
-		err := byExt.QueryRowContext(ctx, c.ExternalID).Scan(&id, &existing)
-		switch {
-		case err == nil && existing != dig:
-			return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
-		case err == nil:
-			found, _, err := findCustomers(ctx, tx, downline.CustomerFilter{ID: &id})
-			if err != nil || len(found) != 1 {
-				return fmt.Errorf("create %s: reload: %v", what, err)
+		defer tx.Rollback()
+		refs, err := newRefResolver(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer refs.close()
+		ins, err := tx.prepare(ctx, `INSERT INTO customers (external_id, name, domain, distributor_id, attribution,
+			digest, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+		if err != nil {
+			return fmt.Errorf("create customers: %w", err)
+		}
+		defer ins.Close()
+		byExt, err := tx.prepare(ctx, `SELECT id, digest FROM customers WHERE external_id = ?`)
+		if err != nil {
+			return fmt.Errorf("create customers: %w", err)
+		}
+		defer byExt.Close()
+		for _, c := range cs {
+			what := fmt.Sprintf("customer %q", c.ExternalID)
+			if err := refs.distributor(ctx, what, "distributor", &c.DistributorID, &c.DistributorRef); err != nil {
+				return err
 			}
-			*c = *found[0]
-			continue
-		case err != sql.ErrNoRows:
-			return fmt.Errorf("create %s: %w", what, err)
+			dig := customerDigest(c)
+			var id downline.CustomerID
+			var existing string
+			err := byExt.QueryRowContext(ctx, c.ExternalID).Scan(&id, &existing)
+			switch {
+			case err == nil && existing != dig:
+				return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
+			case err == nil:
+				found, _, err := findCustomers(ctx, tx, downline.CustomerFilter{ID: &id})
+				if err != nil || len(found) != 1 {
+					return fmt.Errorf("create %s: reload: %v", what, err)
+				}
+				*c = *found[0]
+				continue
+			case err != sql.ErrNoRows:
+				return fmt.Errorf("create %s: %w", what, err)
+			}
+			now := encodeTime(tx.now)
+			if err := ins.QueryRowContext(ctx, c.ExternalID, c.Name, c.Domain, c.DistributorID, c.Attribution, dig,
+				now, now).Scan(&c.ID); err != nil {
+				return fmt.Errorf("create %s: %w", what, mapError(err, what))
+			}
+			c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 		}
-		now := encodeTime(tx.now)
-		if err := ins.QueryRowContext(ctx, c.ExternalID, c.Name, c.Domain, c.DistributorID, c.Attribution, dig,
-			now, now).Scan(&c.ID); err != nil {
-			return fmt.Errorf("create %s: %w", what, mapError(err, what))
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("create customers: %w", err)
 		}
-		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("create customers: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // refResolver turns external ids into ids and back within one

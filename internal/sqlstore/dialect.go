@@ -156,16 +156,44 @@ func classify(err error) constraintKind {
 
 // mapError turns a constraint violation into a user-safe *downline.Error
 // about what (for example `order "INV-7"`): a unique violation is
-// CodeConflict, a foreign-key or check violation CodeInvalid. Other errors
-// are returned unchanged.
+// CodeConflict, a foreign-key or check violation CodeInvalid. The driver
+// error stays in the chain for classify. Other errors are returned
+// unchanged.
 func mapError(err error, what string) error {
+	var e *downline.Error
 	switch classify(err) {
 	case uniqueViolation:
-		return downline.Errorf(downline.CodeConflict, "%s clashes with an existing record", what)
+		e = downline.Errorf(downline.CodeConflict, "%s clashes with an existing record", what)
 	case foreignKeyViolation:
-		return downline.Errorf(downline.CodeInvalid, "%s refers to a record that does not exist", what)
+		e = downline.Errorf(downline.CodeInvalid, "%s refers to a record that does not exist", what)
 	case checkViolation:
-		return downline.Errorf(downline.CodeInvalid, "%s breaks a rule of the database", what)
+		e = downline.Errorf(downline.CodeInvalid, "%s breaks a rule of the database", what)
+	default:
+		return err
+	}
+	return &constraintError{err: e, cause: err}
+}
+
+// constraintError is a mapped constraint violation: errors.As finds both
+// the *downline.Error and the driver error.
+type constraintError struct {
+	err   *downline.Error
+	cause error
+}
+
+func (e *constraintError) Error() string   { return e.err.Error() }
+func (e *constraintError) Unwrap() []error { return []error{e.err, e.cause} }
+
+// retryOnUniqueViolation runs fn again, once, when it fails with a unique
+// violation. On PostgreSQL that means a concurrent transaction stored a
+// record with the same external id between our lookup and our insert; the
+// second run finds it and applies the idempotency rule (no-op or
+// CodeConflict) instead of failing with a raw constraint error. SQLite
+// serialises writers, so there the second run never happens.
+func retryOnUniqueViolation(fn func() error) error {
+	err := fn()
+	if err != nil && classify(err) == uniqueViolation {
+		err = fn()
 	}
 	return err
 }

@@ -147,18 +147,20 @@ func (db *DB) CreateDistributors(ctx context.Context, ds []*downline.Distributor
 	if err := batchError("distributors", len(ds), errs); err != nil {
 		return err
 	}
-	tx, err := db.beginTx(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := createDistributors(ctx, tx, ds, givenCodes); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("create distributors: %w", err)
-	}
-	return nil
+	return retryOnUniqueViolation(func() error {
+		tx, err := db.beginTx(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := createDistributors(ctx, tx, ds, givenCodes); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("create distributors: %w", err)
+		}
+		return nil
+	})
 }
 
 // validateDistributorInput applies the create defaults and validates. A

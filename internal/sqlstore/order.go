@@ -175,26 +175,28 @@ func (db *DB) CreateOrders(ctx context.Context, os []*downline.Order) error {
 	if err := batchError("orders", len(os), errs); err != nil {
 		return err
 	}
-	tx, err := db.beginTx(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	in, err := newOrderInserter(ctx, tx)
-	if err != nil {
-		return err
-	}
-	defer in.close()
-	if err := in.createAll(ctx, os); err != nil {
-		return err
-	}
-	if err := in.vols.flush(ctx, tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("create orders: %w", err)
-	}
-	return nil
+	return retryOnUniqueViolation(func() error {
+		tx, err := db.beginTx(ctx, true)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		in, err := newOrderInserter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer in.close()
+		if err := in.createAll(ctx, os); err != nil {
+			return err
+		}
+		if err := in.vols.flush(ctx, tx); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("create orders: %w", err)
+		}
+		return nil
+	})
 }
 
 // orderInserter creates orders with statements prepared once per

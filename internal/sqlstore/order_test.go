@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -158,6 +159,30 @@ func TestOrderPeriodInProgrammeZone(t *testing.T) {
 		}
 		if v := volumes(t, db, "2026-04")["A"]; v.CuV != 250 {
 			t.Errorf("April volume of A = %+v, want CuV 250", v)
+		}
+	})
+}
+
+// TestConcurrentIdenticalOrders: two integrations reporting one charge at
+// the same moment store one order, and neither sees an error.
+func TestConcurrentIdenticalOrders(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		seed(t, db)
+		for round := range 5 {
+			ext := fmt.Sprintf("RACE-%d", round)
+			errs := make(chan error, 2)
+			for range 2 {
+				go func() { errs <- db.CreateOrder(ctx, customerOrder(ext, "C-A1", "SEAT", 1, at(time.March, 3))) }()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Errorf("%s: concurrent identical CreateOrder: %v", ext, err)
+				}
+			}
+		}
+		// Five orders of one seat: CuV 5 × 250.
+		if v := volumes(t, db, "2026-03")["A"]; v.Orders != 5 || v.CuV != 1250 {
+			t.Errorf("volume after races = %+v, want 5 orders, CuV 1250", v)
 		}
 	})
 }

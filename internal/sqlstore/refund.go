@@ -123,32 +123,34 @@ func (db *DB) CreateRefunds(ctx context.Context, rs []*downline.Refund) error {
 	if err := batchError("refunds", len(rs), errs); err != nil {
 		return err
 	}
-	tx, err := db.beginTx(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	prog, err := findProgramme(ctx, tx)
-	if err != nil {
-		return err
-	}
-	loc, err := prog.Location()
-	if err != nil {
-		return err
-	}
-	vols := newVolumeBatch()
-	for _, r := range rs {
-		if err := createRefund(ctx, tx, r, vols, loc); err != nil {
+	return retryOnUniqueViolation(func() error {
+		tx, err := db.beginTx(ctx, true)
+		if err != nil {
 			return err
 		}
-	}
-	if err := vols.flush(ctx, tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("create refunds: %w", err)
-	}
-	return nil
+		defer tx.Rollback()
+		prog, err := findProgramme(ctx, tx)
+		if err != nil {
+			return err
+		}
+		loc, err := prog.Location()
+		if err != nil {
+			return err
+		}
+		vols := newVolumeBatch()
+		for _, r := range rs {
+			if err := createRefund(ctx, tx, r, vols, loc); err != nil {
+				return err
+			}
+		}
+		if err := vols.flush(ctx, tx); err != nil {
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("create refunds: %w", err)
+		}
+		return nil
+	})
 }
 
 // refundOrder is what a refund needs to know about its order.
