@@ -50,14 +50,19 @@ func BenchmarkRedirectAtRate(b *testing.B) {
 
 func benchRedirects(b *testing.B, workers int) { benchLoad(b, workers, 0) }
 
-// benchLoad sends b.N redirects from workers clients. With interval > 0
-// request i is due at start + i×interval and its latency counts from then.
 func benchLoad(b *testing.B, workers int, interval time.Duration) {
 	sink := &countSink{}
+	codes := &codeSet{codes: map[string]bool{"ALICE": true, "BOB": true}}
+	benchLoadWith(b, workers, interval, sink, codes, sink.n.Load)
+}
+
+// benchLoad sends b.N redirects from workers clients. With interval > 0
+// request i is due at start + i×interval and its latency counts from then.
+func benchLoadWith(b *testing.B, workers int, interval time.Duration, sink referral.ClickSink, codes referral.Codes, stored func() int64) {
 	rec := referral.NewRecorder(sink, referral.RecorderConfig{})
 	h, err := referral.NewHandler(referral.Config{
 		LandingURL: "https://vendor.example/start?utm_source=partner",
-		Codes:      &codeSet{codes: map[string]bool{"ALICE": true, "BOB": true}},
+		Codes:      codes,
 		Recorder:   rec, Salt: testSalt, Now: time.Now,
 	})
 	if err != nil {
@@ -74,7 +79,7 @@ func benchLoad(b *testing.B, workers int, interval time.Duration) {
 			return http.ErrUseLastResponse
 		},
 	}
-	urls := []string{srv.URL + "/r/ALICE", srv.URL + "/r/BOB/spring", srv.URL + "/r/ALICE/launch"}
+	urls := []string{srv.URL + "/r/ALICE", srv.URL + "/r/ALICE/spring", srv.URL + "/r/ALICE/launch"}
 
 	var next atomic.Int64
 	lat := make([][]time.Duration, workers)
@@ -120,7 +125,7 @@ func benchLoad(b *testing.B, workers int, interval time.Duration) {
 	if err := rec.Close(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	if got := sink.n.Load(); got != int64(b.N) {
+	if got := stored(); got != int64(b.N) {
 		b.Fatalf("sink received %d clicks for %d redirects", got, b.N)
 	}
 	all := slices.Concat(lat...)

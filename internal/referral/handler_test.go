@@ -59,10 +59,25 @@ func newRig(t *testing.T, edit func(*referral.Config)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return &rig{h: h, mux: newMux(h), sink: sink, rec: rec, codes: codes}
+}
+
+// newMux mounts h the way internal/http does.
+func newMux(h http.Handler) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("GET /r/{code}", h)
 	mux.Handle("GET /r/{code}/{campaign}", h)
-	return &rig{h: h, mux: mux, sink: sink, rec: rec, codes: codes}
+	return mux
+}
+
+// serve sends a browser GET from a fixed address to mux.
+func serve(mux http.Handler, path string) *http.Response {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.RemoteAddr = "203.0.113.7:5555"
+	req.Header.Set("User-Agent", browserUA)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	return rec.Result()
 }
 
 // get serves one request and returns the response; clicks are flushed by
