@@ -122,6 +122,7 @@ func orderCounts(c Config, t *Tree) ([]int32, int64) {
 	return counts, total
 }
 
+// String describes the programme in one line, for logs.
 func (g *Generator) String() string {
 	return fmt.Sprintf("gen %s n=%d orders=%d seed=%d", g.cfg.Shape, g.tree.Len(), g.total, g.cfg.Seed)
 }
