@@ -69,49 +69,18 @@ func (a *Aggregator) Skipped() int { return a.skipped }
 // Add adds one order or refund. Orders outside the period are ignored.
 // It returns an error for an unknown distributor.
 func (a *Aggregator) Add(o Order) error {
-	k := a.tree.lookup.find(o.Distributor)
-	if k < 0 {
+	if err := a.AddRow(o.Distributor, o.Purpose, o.PaidAt.Unix(), o.CV, o.QV, o.BV, o.Amount, o.RefundOf != ""); err != nil {
 		return fmt.Errorf("order %s: unknown distributor %d", o.ID, o.Distributor)
 	}
-	paid := o.PaidAt.Unix()
-	if paid < a.start || paid >= a.end {
-		a.skipped++
-		return nil
-	}
-	rev := o.Amount
-	if rev == 0 {
-		rev = o.CV
-	}
-	v := &a.vol[k]
-	v.totRev += rev
-	switch o.Purpose {
-	case PurposeCustomerDirect, PurposeReceiptedResale:
-		if o.Purpose == PurposeReceiptedResale && !a.plan.Volume.ReceiptedResale {
-			return nil
+	if a.needCustomers && o.Customer != "" && o.RefundOf == "" && a.period.Contains(o.PaidAt) &&
+		(o.Purpose == PurposeCustomerDirect || o.Purpose == PurposeReceiptedResale && a.plan.Volume.ReceiptedResale) {
+		k := a.tree.lookup.find(o.Distributor)
+		m := a.customers[k]
+		if m == nil {
+			m = map[string]struct{}{}
+			a.customers[k] = m
 		}
-		v.cuv += o.CV
-		v.qv += o.QV
-		v.bv += o.BV
-		v.custRev += rev
-		if o.RefundOf == "" && o.CV > 0 {
-			v.custOrders++
-		}
-		if a.fastDays > 0 {
-			if j := a.tree.joined[k]; j != 0 && paid >= j && paid < j+a.fastDays {
-				v.fsv += o.CV
-			}
-		}
-		if a.needCustomers && o.Customer != "" && o.RefundOf == "" {
-			m := a.customers[k]
-			if m == nil {
-				m = map[string]struct{}{}
-				a.customers[k] = m
-			}
-			m[o.Customer] = struct{}{}
-		}
-	case PurposePersonalUse:
-		v.pcv += o.CV
-		v.qv += o.QV
+		m[o.Customer] = struct{}{}
 	}
 	return nil
 }
@@ -180,4 +149,47 @@ func monthIndex(name string) int {
 		return -1
 	}
 	return t.Year()*12 + int(t.Month()) - 1
+}
+
+// AddRow is the allocation-free form of Add for bulk loaders: the same
+// sums from raw fields (paid is unix seconds; refund marks a refund row).
+// It does not see customer ids, so plans that count distinct customers
+// need DistributorVolume.ActiveCustomers (or Add).
+func (a *Aggregator) AddRow(dist ID, purpose Purpose, paid, cv, qv, bv, amount int64, refund bool) error {
+	k := a.tree.lookup.find(dist)
+	if k < 0 {
+		return fmt.Errorf("order row: unknown distributor %d", dist)
+	}
+	if paid < a.start || paid >= a.end {
+		a.skipped++
+		return nil
+	}
+	rev := amount
+	if rev == 0 {
+		rev = cv
+	}
+	v := &a.vol[k]
+	v.totRev += rev
+	switch purpose {
+	case PurposeCustomerDirect, PurposeReceiptedResale:
+		if purpose == PurposeReceiptedResale && !a.plan.Volume.ReceiptedResale {
+			return nil
+		}
+		v.cuv += cv
+		v.qv += qv
+		v.bv += bv
+		v.custRev += rev
+		if !refund && cv > 0 {
+			v.custOrders++
+		}
+		if a.fastDays > 0 {
+			if j := a.tree.joined[k]; j != 0 && paid >= j && paid < j+a.fastDays {
+				v.fsv += cv
+			}
+		}
+	case PurposePersonalUse:
+		v.pcv += cv
+		v.qv += qv
+	}
+	return nil
 }

@@ -41,8 +41,9 @@
 // is a *RecordError naming the record index and field (CSV readers turn it
 // into file:line:column).
 //
-// Output: Result, indexed by the tree's canonical order (breadth-first
-// over the sponsor tree, roots and siblings by ascending ID):
+// Output: Result, indexed by the tree's canonical order (ascending ID when
+// every sponsor's ID is below its recruits', else breadth-first, roots and
+// siblings by ascending ID):
 // res.Len(), res.Distributor(i) (CuV, RPCV, PV, GV, active, paid-as and
 // title rank, binary figures, earnings per bonus, total), res.Legs(i),
 // res.NumLines(), res.Line(j) (earner, bonus, source, level, compressed
@@ -67,7 +68,8 @@
 // # Performance
 //
 // IDs map to dense int32 indices once; all per-distributor data is
-// columnar; roll-ups are one reverse pass (children are contiguous);
+// columnar; roll-ups are one reverse pass in which each distributor adds
+// to its sponsor (sponsors come first in the canonical order);
 // dynamic compression follows an active-ancestor array; lines are 20-byte
 // columnar records in fixed chunks, their basis, rate and explanation
 // derived on demand.

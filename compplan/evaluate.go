@@ -244,16 +244,14 @@ func (r *Result) carryIn(st *State, a *Aggregator) {
 }
 
 // groupVolume computes GV bottom-up: one reverse pass over the canonical
-// order, children being contiguous.
+// order, each distributor adding its finished GV to its sponsor's.
 func (r *Result) groupVolume() {
 	t := r.tree
-	r.gv = make([]int64, t.n)
-	for i := t.n - 1; i >= 0; i-- {
-		g := r.pv[i]
-		for c := t.childStart[i]; c < t.childStart[i+1]; c++ {
-			g += r.gv[c]
+	r.gv = slices.Clone(r.pv)
+	for i := t.n - 1; i > 0; i-- {
+		if p := t.parent[i]; p >= 0 {
+			r.gv[p] += r.gv[i]
 		}
-		r.gv[i] = g
 	}
 }
 
@@ -276,9 +274,10 @@ func (r *Result) gates(a *Aggregator) {
 			oc[i], ot[i] = a.vol[i].custRev, a.vol[i].totRev
 		}
 		for i := n - 1; i >= 0; i-- {
-			for c := t.childStart[i]; c < t.childStart[i+1]; c++ {
-				oc[i] += oc[c]
-				ot[i] += ot[c]
+			// Children have larger indices: their sums are complete.
+			if p := t.parent[i]; p >= 0 {
+				oc[p] += oc[i]
+				ot[p] += ot[i]
 			}
 			if ot[i] <= 0 {
 				continue

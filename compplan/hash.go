@@ -13,9 +13,10 @@ import (
 //
 //	header: "downline-result/1\n" plan-id "\n" plan-version "\n" period "\n"
 //	        u64 distributors, u64 lines, u64 bonuses
-//	the SHA-256 digest of each block of 65536 distributors, in canonical
-//	  order (breadth-first over the sponsor tree, roots and siblings by
-//	  ascending ID), each distributor encoded as
+//	the SHA-256 digest of each block of 65536 distributors, in the
+//	  canonical order of Tree (ascending ID when every sponsor's ID is
+//	  smaller than its recruits', else breadth-first with roots and
+//	  siblings by ascending ID), each distributor encoded as
 //	  i64 id, i64 sponsor id (0 for a root), i64 CuV, RPCV, PV, GV,
 //	  u8 active, u8 paid-as rank, u8 title rank, u8 withheld-gate flags,
 //	  i64 binary left, right, matched, carry-left, carry-right (0 without a binary bonus),

@@ -68,11 +68,23 @@ var propPeriod, _ = compplan.ParsePeriod("2026-10", time.UTC)
 // orders, including refunds and every purpose.
 func genSnapshot(t *rapid.T) *compplan.Snapshot {
 	n := rapid.IntRange(1, 40).Draw(t, "n")
+	// IDs are 3×(1..n), permuted half of the time so that some sponsors
+	// have larger IDs than their recruits (the breadth-first canonical
+	// order).
+	perm := make([]int, n+1)
+	for i := range perm {
+		perm[i] = i
+	}
+	if rapid.Bool().Draw(t, "permuteIDs") {
+		p := rapid.Permutation(perm[1:]).Draw(t, "perm")
+		copy(perm[1:], p)
+	}
+	id := func(i int) compplan.ID { return compplan.ID(3 * perm[i]) }
 	s := &compplan.Snapshot{Period: propPeriod}
 	for i := 1; i <= n; i++ {
-		d := compplan.Distributor{ID: compplan.ID(i * 3), JoinedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		d := compplan.Distributor{ID: id(i), JoinedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 		if i > 1 && rapid.IntRange(0, 9).Draw(t, "notRoot") > 0 {
-			d.Sponsor = compplan.ID(3 * rapid.IntRange(1, i-1).Draw(t, "sponsor"))
+			d.Sponsor = id(rapid.IntRange(1, i-1).Draw(t, "sponsor"))
 		}
 		if rapid.IntRange(0, 9).Draw(t, "status") == 0 {
 			d.Status = compplan.StatusSuspended

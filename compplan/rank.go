@@ -25,11 +25,11 @@ func (r *Result) ranks() {
 	maxSub := make([]int8, t.n) // highest paid-as rank anywhere in i's subtree
 	grace := int16(p.RankGracePeriods)
 	for i := t.n - 1; i >= 0; i-- {
-		from, to := t.childStart[i], t.childStart[i+1]
+		kids := t.kids[t.childStart[i]:t.childStart[i+1]]
 		met := int8(0)
 		if t.status[i] == StatusActive {
 			for k := len(reqs); k >= 1; k-- {
-				if r.meets(i, reqs[k-1], from, to, maxSub) {
+				if r.meets(i, reqs[k-1], kids, maxSub) {
 					met = int8(k)
 					break
 				}
@@ -44,11 +44,11 @@ func (r *Result) ranks() {
 		}
 		r.paid[i] = paid
 		r.title[i] = max(r.title[i], paid)
-		m := paid
-		for c := from; c < to; c++ {
-			m = max(m, maxSub[c])
+		// maxSub[i] already holds its children's maxima (pushed below).
+		maxSub[i] = max(maxSub[i], paid)
+		if p := t.parent[i]; p >= 0 {
+			maxSub[p] = max(maxSub[p], maxSub[i])
 		}
-		maxSub[i] = m
 	}
 }
 
@@ -61,7 +61,7 @@ func (q *Requirement) isLeg() bool {
 }
 
 // meets reports whether distributor i meets every requirement.
-func (r *Result) meets(i int, reqs []Requirement, from, to int32, maxSub []int8) bool {
+func (r *Result) meets(i int, reqs []Requirement, kids []int32, maxSub []int8) bool {
 	for qi := range reqs {
 		q := &reqs[qi]
 		switch q.Metric {
@@ -87,7 +87,7 @@ func (r *Result) meets(i int, reqs []Requirement, from, to int32, maxSub []int8)
 			}
 			legCap := floorMulDiv(q.Min, q.LegCap.Num, q.LegCap.Den)
 			v := r.pv[i]
-			for c := from; c < to; c++ {
+			for _, c := range kids {
 				v += min(r.gv[c], legCap)
 			}
 			if v < q.Min {
@@ -95,9 +95,11 @@ func (r *Result) meets(i int, reqs []Requirement, from, to int32, maxSub []int8)
 			}
 		case MetricLegsWithVolume:
 			n := 0
-			for c := from; c < to && n < q.Count; c++ {
+			for _, c := range kids {
 				if r.gv[c] >= q.Min {
-					n++
+					if n++; n >= q.Count {
+						break
+					}
 				}
 			}
 			if n < q.Count {
@@ -105,9 +107,11 @@ func (r *Result) meets(i int, reqs []Requirement, from, to int32, maxSub []int8)
 			}
 		case MetricLegsWithRank:
 			n := 0
-			for c := from; c < to && n < q.Count; c++ {
+			for _, c := range kids {
 				if maxSub[c] >= q.rank {
-					n++
+					if n++; n >= q.Count {
+						break
+					}
 				}
 			}
 			if n < q.Count {

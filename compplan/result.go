@@ -99,9 +99,9 @@ type LegVolume struct {
 
 // Legs returns distributor i's leg volumes, frontline by ascending ID.
 func (r *Result) Legs(i int) []LegVolume {
-	from, to := r.tree.Children(i)
-	out := make([]LegVolume, 0, to-from)
-	for c := from; c < to; c++ {
+	kids := r.tree.Children(i)
+	out := make([]LegVolume, 0, len(kids))
+	for _, c := range kids {
 		out = append(out, LegVolume{Head: r.tree.ids[c], GV: r.gv[c]})
 	}
 	return out

@@ -26,17 +26,19 @@ func (e *RecordError) Error() string {
 func (e *RecordError) Unwrap() error { return e.Err }
 
 // Tree is the validated genealogy in the engine's columnar form: dense
-// int32 indices in canonical breadth-first order (roots, then siblings, by
-// ascending ID), so every parent comes before its children and each
-// node's children occupy the contiguous index range
-// [ChildStart(i), ChildStart(i+1)). Build it once per period with NewTree.
+// int32 indices in the canonical order, in which every sponsor comes before
+// its recruits. The canonical order is ascending ID when every sponsor has
+// a smaller ID than its recruits (as IDs handed out in joining order do);
+// otherwise it is breadth-first over the sponsor tree, roots and siblings
+// by ascending ID. Build it once per period with NewTree.
 type Tree struct {
 	n          int
 	ids        []ID
 	rec        []int32 // index → input record
 	parent     []int32 // -1 for a root
 	depth      []int32
-	childStart []int32 // n+1 offsets
+	childStart []int32 // n+1 offsets into kids
+	kids       []int32 // children of i: kids[childStart[i]:childStart[i+1]], ascending
 	joined     []int64 // unix seconds
 	status     []Status
 	lookup     idLookup
@@ -64,9 +66,10 @@ func (t *Tree) Index(id ID) (int, bool) {
 // Parent returns the sponsor index of i, or -1 for a root.
 func (t *Tree) Parent(i int) int { return int(t.parent[i]) }
 
-// Children returns the index range [from, to) of i's frontline.
-func (t *Tree) Children(i int) (from, to int) {
-	return int(t.childStart[i]), int(t.childStart[i+1])
+// Children returns the indices of i's frontline, ascending. The slice is
+// shared and must not be modified.
+func (t *Tree) Children(i int) []int32 {
+	return t.kids[t.childStart[i]:t.childStart[i+1]]
 }
 
 // idLookup maps IDs to indices: a dense table when IDs are compact,
@@ -141,9 +144,9 @@ func NewTree(ds []Distributor) (*Tree, error) {
 			sl.index[k] = int32(k)
 		}
 	}
-	// Sponsor in sorted space, and children counts.
+	// Sponsor in sorted space.
 	sp := make([]int32, n)
-	start := make([]int32, n+1)
+	topo := true
 	for k, r := range order {
 		s := ds[r].Sponsor
 		if s == 0 {
@@ -158,50 +161,20 @@ func NewTree(ds []Distributor) (*Tree, error) {
 			return nil, &RecordError{Record: int(r), Field: "sponsor_id", Err: fmt.Errorf("distributor %d sponsors itself", s)}
 		}
 		sp[k] = p
-		start[p+1]++
-	}
-	for k := 1; k <= n; k++ {
-		start[k] += start[k-1]
-	}
-	kids := make([]int32, n) // children in sorted space, grouped by parent, ascending ID
-	fill := slices.Clone(start[:n])
-	for k := range n {
-		if p := sp[k]; p >= 0 {
-			kids[fill[p]] = int32(k)
-			fill[p]++
-		}
-	}
-	fill = nil
-	// Breadth-first order.
-	bfs := make([]int32, 0, n) // index → sorted position
-	for k := range n {
-		if sp[k] < 0 {
-			bfs = append(bfs, int32(k))
-		}
+		topo = topo && p < int32(k)
 	}
 	t := &Tree{n: n}
-	t.childStart = make([]int32, n+1)
-	for i := 0; i < len(bfs); i++ {
-		k := bfs[i]
-		t.childStart[i] = int32(len(bfs))
-		bfs = append(bfs, kids[start[k]:start[k+1]]...)
-	}
-	if len(bfs) < n {
-		seen := make([]bool, n)
-		for _, k := range bfs {
-			seen[k] = true
+	var pos []int32 // sorted position → index; nil when they are the same
+	var bfs []int32 // index → sorted position; nil when they are the same
+	if !topo {
+		var err error
+		if bfs, err = breadthFirst(sp, order, sortedIDs); err != nil {
+			return nil, err
 		}
-		for k := range n {
-			if !seen[k] {
-				return nil, &RecordError{Record: int(order[k]), Field: "sponsor_id", Err: fmt.Errorf("sponsor cycle through distributor %d", sortedIDs[k])}
-			}
+		pos = make([]int32, n)
+		for i, k := range bfs {
+			pos[k] = int32(i)
 		}
-	}
-	t.childStart[n] = int32(n)
-	kids, start = nil, nil
-	pos := make([]int32, n) // sorted position → index
-	for i, k := range bfs {
-		pos[k] = int32(i)
 	}
 	t.ids = make([]ID, n)
 	t.rec = make([]int32, n)
@@ -209,7 +182,12 @@ func NewTree(ds []Distributor) (*Tree, error) {
 	t.depth = make([]int32, n)
 	t.joined = make([]int64, n)
 	t.status = make([]Status, n)
-	for i, k := range bfs {
+	t.childStart = make([]int32, n+1)
+	for i := range n {
+		k := int32(i)
+		if bfs != nil {
+			k = bfs[i]
+		}
 		r := order[k]
 		d := &ds[r]
 		t.ids[i] = d.ID
@@ -218,23 +196,42 @@ func NewTree(ds []Distributor) (*Tree, error) {
 		if !d.JoinedAt.IsZero() {
 			t.joined[i] = d.JoinedAt.Unix()
 		}
-		if p := sp[k]; p >= 0 {
-			t.parent[i] = pos[p]
-			t.depth[i] = t.depth[pos[p]] + 1
-		} else {
-			t.parent[i] = -1
+		p := sp[k]
+		if p >= 0 && pos != nil {
+			p = pos[p]
+		}
+		t.parent[i] = p
+		if p >= 0 {
+			t.depth[i] = t.depth[p] + 1
+			t.childStart[p+1]++
 		}
 	}
-	// Final lookup: ID → index.
-	if sl.dense != nil {
-		for id, k := range sl.dense {
-			if k >= 0 {
-				sl.dense[id] = pos[k]
-			}
+	sp = nil
+	for i := 1; i <= n; i++ {
+		t.childStart[i] += t.childStart[i-1]
+	}
+	t.kids = make([]int32, n)
+	fill := make([]int32, n)
+	copy(fill, t.childStart[:n])
+	for i, p := range t.parent {
+		if p >= 0 {
+			t.kids[fill[p]] = int32(i)
+			fill[p]++
 		}
-	} else {
-		for k := range sl.index {
-			sl.index[k] = pos[k]
+	}
+	fill = nil
+	// Final lookup: ID → index.
+	if pos != nil {
+		if sl.dense != nil {
+			for id, k := range sl.dense {
+				if k >= 0 {
+					sl.dense[id] = pos[k]
+				}
+			}
+		} else {
+			for k := range sl.index {
+				sl.index[k] = pos[k]
+			}
 		}
 	}
 	t.lookup = sl
@@ -313,6 +310,52 @@ func (t *Tree) buildPlacement(ds []Distributor) error {
 		}
 	}
 	return nil
+}
+
+// breadthFirst returns the breadth-first order (index → sorted position)
+// of the sponsor forest given by sp in sorted space, or an error naming a
+// distributor on a sponsor cycle.
+func breadthFirst(sp, order []int32, sortedIDs []ID) ([]int32, error) {
+	n := len(sp)
+	start := make([]int32, n+1)
+	for _, p := range sp {
+		if p >= 0 {
+			start[p+1]++
+		}
+	}
+	for k := 1; k <= n; k++ {
+		start[k] += start[k-1]
+	}
+	kids := make([]int32, n)
+	fill := slices.Clone(start[:n])
+	for k, p := range sp {
+		if p >= 0 {
+			kids[fill[p]] = int32(k)
+			fill[p]++
+		}
+	}
+	bfs := make([]int32, 0, n)
+	for k, p := range sp {
+		if p < 0 {
+			bfs = append(bfs, int32(k))
+		}
+	}
+	for i := 0; i < len(bfs); i++ {
+		k := bfs[i]
+		bfs = append(bfs, kids[start[k]:start[k+1]]...)
+	}
+	if len(bfs) < n {
+		seen := make([]bool, n)
+		for _, k := range bfs {
+			seen[k] = true
+		}
+		for k := range n {
+			if !seen[k] {
+				return nil, &RecordError{Record: int(order[k]), Field: "sponsor_id", Err: fmt.Errorf("sponsor cycle through distributor %d", sortedIDs[k])}
+			}
+		}
+	}
+	return bfs, nil
 }
 
 // radixSortByID sorts order (record indices) by ds[record].ID, stable.
