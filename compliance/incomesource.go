@@ -128,6 +128,9 @@ func (s IncomeSource) Add(o IncomeSource) IncomeSource {
 	if s.Period == "" {
 		r.Period = o.Period
 	}
+	if r.Participant == "" {
+		r.Participant = o.Participant
+	}
 	r.OwnCustomer += o.OwnCustomer
 	r.RetailMargin += o.RetailMargin
 	r.OverrideCustomer += o.OverrideCustomer
