@@ -383,3 +383,37 @@ func findHold(ctx context.Context, tx *Tx, cond string, args ...any) (*SelfDeali
 	}
 	return &h, nil
 }
+
+// CreditReferredCustomer moves a customer that was credited by default
+// (to the house account, attribution "manual") to the distributor whose
+// referral arrived afterwards, sets its attribution to "code" and logs the
+// move, in one transaction. Returns CodeNotFound for an unknown customer
+// and CodeConflict when the customer is no longer credited to from.
+func (db *DB) CreditReferredCustomer(ctx context.Context, customerRef string, from, to downline.DistributorID, reason string) error {
+	tx, err := db.beginTx(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var id downline.CustomerID
+	var cur downline.DistributorID
+	err = tx.queryRow(ctx, `SELECT id, distributor_id FROM customers WHERE external_id = ?`, customerRef).Scan(&id, &cur)
+	if errors.Is(err, sql.ErrNoRows) {
+		return downline.Errorf(downline.CodeNotFound, "Customer %q not found.", customerRef)
+	}
+	if err != nil {
+		return fmt.Errorf("credit customer %s: %w", customerRef, err)
+	}
+	if cur != from {
+		return downline.Errorf(downline.CodeConflict, "Customer %q is not credited to distributor %d.", customerRef, from)
+	}
+	if _, err := tx.exec(ctx, `UPDATE customers SET distributor_id = ?, attribution = ?, updated_at = ? WHERE id = ?`,
+		to, downline.AttributionCode, encodeTime(tx.now), id); err != nil {
+		return mapError(fmt.Errorf("credit customer %s: %w", customerRef, err), fmt.Sprintf("customer %q", customerRef))
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO customer_moves (customer_id, from_distributor_id, to_distributor_id, moved_at,
+		reason, actor) VALUES (?, ?, ?, ?, ?, 'billing')`, id, from, to, encodeTime(tx.now), reason); err != nil {
+		return fmt.Errorf("log move of customer %s: %w", customerRef, err)
+	}
+	return tx.Commit()
+}

@@ -29,6 +29,16 @@ type PriceBook interface {
 	BillingPrices(ctx context.Context, provider string) (map[string]string, error)
 }
 
+// ReferralMover re-credits a customer that was given to the house account
+// by default when its referral arrives in a later event (Checkout sends
+// customer.created before checkout.session.completed). *sqlstore.DB
+// implements it.
+type ReferralMover interface {
+	// CreditReferredCustomer moves the customer from the house account to
+	// the referrer and logs the move; CodeConflict when it has moved since.
+	CreditReferredCustomer(ctx context.Context, customerRef string, from, to downline.DistributorID, reason string) error
+}
+
 // Source names Stripe in the event log and the price book.
 const Source = "stripe"
 
@@ -44,6 +54,7 @@ type Applier struct {
 	Distributors downline.DistributorService
 	Orders       downline.OrderService
 	Refunds      downline.RefundService
+	Mover        ReferralMover // optional; without it a late referral only opens an attention item
 	// HouseRef is the external id of the company's own distributor
 	// account, credited with customers that arrive without a referral.
 	HouseRef string
@@ -162,29 +173,27 @@ func refusal(err error) bool {
 }
 
 func (a *Applier) applyAttribution(ctx context.Context, at Attribution, o *outcome) error {
-	_, n, err := a.Customers.FindCustomers(ctx, downline.CustomerFilter{ExternalID: &at.Customer, Limit: 1})
+	existing, _, err := a.Customers.FindCustomers(ctx, downline.CustomerFilter{ExternalID: &at.Customer, Limit: 1})
 	if err != nil {
 		return err
 	}
-	if n > 0 {
-		// First touch: an existing customer keeps its distributor, which
-		// also keeps renewals credited where they were.
-		o.done = append(o.done, "customer "+at.Customer+" already credited")
-		return nil
-	}
-	c := &downline.Customer{ExternalID: at.Customer, Name: firstNonEmpty(at.Name, at.Email, at.Customer),
-		Domain: customerDomain(at.Email), Attribution: downline.AttributionCode}
+	var referrer downline.DistributorID
 	if at.ReferralCode != "" {
 		ds, _, err := a.Distributors.FindDistributors(ctx, downline.DistributorFilter{ReferralCode: &at.ReferralCode, Limit: 1})
 		if err != nil {
 			return err
 		}
 		if len(ds) == 1 && ds[0].Status == downline.StatusActive {
-			c.DistributorID = ds[0].ID
+			referrer = ds[0].ID
 		} else {
-			o.attend(at.Customer, fmt.Sprintf("referral code %s is unknown or not active; customer credited to the house account", at.ReferralCode))
+			o.attend(at.Customer, fmt.Sprintf("referral code %s is unknown or not active", at.ReferralCode))
 		}
 	}
+	if len(existing) > 0 {
+		return a.lateReferral(ctx, existing[0], referrer, at, o)
+	}
+	c := &downline.Customer{ExternalID: at.Customer, Name: firstNonEmpty(at.Name, at.Email, at.Customer),
+		Domain: customerDomain(at.Email), Attribution: downline.AttributionCode, DistributorID: referrer}
 	if c.DistributorID == 0 {
 		if a.HouseRef == "" {
 			o.attend(at.Customer, "customer has no valid referral and no house account is configured")
@@ -200,6 +209,32 @@ func (a *Applier) applyAttribution(ctx context.Context, at Attribution, o *outco
 		return err
 	}
 	o.done = append(o.done, fmt.Sprintf("customer %s credited to distributor %d", at.Customer, c.DistributorID))
+	return nil
+}
+
+// lateReferral handles a referral for a customer that exists. First touch:
+// a customer credited through a referral keeps its distributor, which also
+// keeps renewals where they were. Only the house account's default credit
+// gives way to a referral that arrives later.
+func (a *Applier) lateReferral(ctx context.Context, c *downline.Customer, referrer downline.DistributorID, at Attribution, o *outcome) error {
+	byDefault := c.DistributorRef == a.HouseRef && c.Attribution == downline.AttributionManual
+	if referrer == 0 || !byDefault || referrer == c.DistributorID {
+		o.done = append(o.done, "customer "+at.Customer+" already credited")
+		return nil
+	}
+	if a.Mover == nil {
+		o.attend(at.Customer, fmt.Sprintf("referral code %s arrived after the customer was credited to the house account", at.ReferralCode))
+		return nil
+	}
+	reason := fmt.Sprintf("referral code %s from Stripe %s after a default house credit", at.ReferralCode, at.Source)
+	if err := a.Mover.CreditReferredCustomer(ctx, c.ExternalID, c.DistributorID, referrer, reason); err != nil {
+		if refusal(err) {
+			o.attend(at.Customer, downline.ErrorMessage(err))
+			return nil
+		}
+		return err
+	}
+	o.done = append(o.done, fmt.Sprintf("customer %s moved from the house account to distributor %d", at.Customer, referrer))
 	return nil
 }
 

@@ -50,7 +50,7 @@ func newE2E(t *testing.T) *e2e {
 		t.Fatal(err)
 	}
 	app := &stripe.Applier{Events: db, Prices: db, Customers: db, Distributors: db, Orders: db, Refunds: db,
-		HouseRef: "HOUSE", Currency: "USD"}
+		Mover: db, HouseRef: "HOUSE", Currency: "USD"}
 	now := time.Unix(1700000000, 0).UTC()
 	v, err := stripe.NewVerifier([]string{"whsec_e2e"}, 0, fixedClock(now))
 	if err != nil {
@@ -264,5 +264,46 @@ func TestEndToEndSplitAndProrate(t *testing.T) {
 	o, _ = x.db.FindOrderByExternalID(ctx, fxInvoice)
 	if o.Lines[0].RefundedAmount != 333 || o.Lines[1].RefundedAmount != 167 {
 		t.Errorf("refunded %d and %d, want 333 and 167", o.Lines[0].RefundedAmount, o.Lines[1].RefundedAmount)
+	}
+}
+
+// Stripe Checkout sends customer.created (no referral) before
+// checkout.session.completed (with client_reference_id): the default house
+// credit gives way to the referral, and a later code does not move the
+// customer again (first touch).
+func TestEndToEndReferralAfterDefaultCredit(t *testing.T) {
+	x := newE2E(t)
+	ctx := context.Background()
+	if st := x.post(t, eventBody(t, "evt_cus", stripe.TypeCustomerCreated, fixture(t, "customer")), "whsec_e2e"); st != 200 {
+		t.Fatalf("customer.created: status %d", st)
+	}
+	house, _ := x.db.FindDistributorByExternalID(ctx, "HOUSE")
+	credited := func() *downline.Customer {
+		cs, _, err := x.db.FindCustomers(ctx, downline.CustomerFilter{})
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("customers = %d, %v", len(cs), err)
+		}
+		return cs[0]
+	}
+	if c := credited(); c.DistributorID != house.ID || c.Attribution != downline.AttributionManual {
+		t.Fatalf("customer = %+v, want the house account by default", c)
+	}
+	s := fixture(t, "checkout.session")
+	s["client_reference_id"], s["customer"], s["status"] = "ALICE-7", fxCustomer, "complete"
+	if st := x.post(t, eventBody(t, "evt_cs", stripe.TypeCheckoutSessionComplete, s), "whsec_e2e"); st != 200 {
+		t.Fatalf("checkout.session.completed: status %d", st)
+	}
+	if c := credited(); c.DistributorID != x.alice || c.Attribution != downline.AttributionCode {
+		t.Fatalf("customer = %+v, want moved to Alice by code", c)
+	}
+	// Another code later: first touch keeps Alice.
+	if err := x.db.CreateDistributors(ctx, []*downline.Distributor{{ExternalID: "BOB", SponsorRef: "HOUSE",
+		ReferralCode: "BOB-1", JoinedAt: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)}}); err != nil {
+		t.Fatal(err)
+	}
+	s["client_reference_id"] = "BOB-1"
+	x.post(t, eventBody(t, "evt_cs2", stripe.TypeCheckoutSessionComplete, s), "whsec_e2e")
+	if c := credited(); c.DistributorID != x.alice {
+		t.Errorf("customer moved to %d by a later code, want Alice (first touch)", c.DistributorID)
 	}
 }
