@@ -20,27 +20,33 @@ import (
 // transactionDigest is the content digest of t, independent of the order
 // of its postings.
 func transactionDigest(t ledger.Transaction) string {
-	ps := append([]ledger.Posting(nil), t.Postings...)
-	sort.Slice(ps, func(i, j int) bool { return postingLess(ps[i], ps[j]) })
+	type keyed struct {
+		acct string
+		p    ledger.Posting
+	}
+	ps := make([]keyed, len(t.Postings))
+	for i, p := range t.Postings {
+		ps[i] = keyed{p.Account.String(), p}
+	}
+	sort.Slice(ps, func(i, j int) bool {
+		a, b := &ps[i], &ps[j]
+		if a.acct != b.acct {
+			return a.acct < b.acct
+		}
+		if a.p.Currency != b.p.Currency {
+			return a.p.Currency < b.p.Currency
+		}
+		if a.p.Amount != b.p.Amount {
+			return a.p.Amount < b.p.Amount
+		}
+		return a.p.Ref < b.p.Ref
+	})
 	var d digester
 	d.str(t.ID).str(string(t.Kind)).str(t.Memo).str(t.Requester).str(t.Approver).str(t.Reverses).int(int64(len(ps)))
 	for _, p := range ps {
-		d.str(p.Account.String()).str(p.Currency).int(p.Amount).str(p.Ref)
+		d.str(p.acct).str(p.p.Currency).int(p.p.Amount).str(p.p.Ref)
 	}
 	return d.sum()
-}
-
-func postingLess(a, b ledger.Posting) bool {
-	if as, bs := a.Account.String(), b.Account.String(); as != bs {
-		return as < bs
-	}
-	if a.Currency != b.Currency {
-		return a.Currency < b.Currency
-	}
-	if a.Amount != b.Amount {
-		return a.Amount < b.Amount
-	}
-	return a.Ref < b.Ref
 }
 
 // PostTransaction posts t, dated in period ("YYYY-MM", the period whose

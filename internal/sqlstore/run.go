@@ -165,7 +165,18 @@ func (db *DB) run(ctx context.Context, period string, kind downline.RunKind, opt
 // SQLite's write transaction is serialised anyway.
 func (db *DB) beginRunTx(ctx context.Context) (*Tx, error) {
 	if db.dialect != Postgres {
-		return db.beginTx(ctx, true)
+		tx, err := db.beginTx(ctx, true)
+		if err != nil {
+			return nil, err
+		}
+		// A close writes a million rows; a 256 MiB page cache keeps the
+		// B-tree pages it revisits in memory instead of re-reading them
+		// from the WAL. The setting stays on the one writer connection.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("begin run: %w", err)
+		}
+		return tx, nil
 	}
 	t, err := db.wdb.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
 	if err != nil {

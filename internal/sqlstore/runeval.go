@@ -376,55 +376,67 @@ func refundedClosedOrders(ctx context.Context, tx *Tx, period string) ([]refunde
 // more than the line paid. Personal-use refunds are not clawed back: the
 // rewardable part of personal use is not proportional to one order.
 func clawbackLines(ctx context.Context, tx *Tx, refunded []refundedOrder) ([]clawback, error) {
-	var out []clawback
-	plans := map[downline.RunID]*compplan.Plan{}
+	// The lines each seller was the source of, per closed period: one scan
+	// of each closed run that has refunded orders.
+	type runLines struct {
+		plan     *compplan.Plan
+		bySource map[downline.DistributorID][]downline.CommissionLine
+	}
+	runs := map[string]*runLines{}
 	for _, r := range refunded {
 		if !r.purpose.HasCustomer() || r.cv <= 0 {
 			continue
 		}
+		rl := runs[r.orderPeriod]
+		if rl == nil {
+			rl = &runLines{bySource: map[downline.DistributorID][]downline.CommissionLine{}}
+			runs[r.orderPeriod] = rl
+		}
+		rl.bySource[r.seller] = nil
+	}
+	for period, rl := range runs {
 		var runID downline.RunID
 		var yaml string
 		if err := tx.queryRow(ctx, `SELECT r.id, p.yaml FROM commission_runs r JOIN plan_versions p ON p.id = r.plan_version_id
-			WHERE r.period = ? AND r.kind = 'close'`, r.orderPeriod).Scan(&runID, &yaml); err != nil {
-			return nil, fmt.Errorf("clawback of refund %q: close of %s: %w", r.refundRef, r.orderPeriod, err)
+			WHERE r.period = ? AND r.kind = 'close'`, period).Scan(&runID, &yaml); err != nil {
+			return nil, fmt.Errorf("clawbacks: close of %s: %w", period, err)
 		}
-		plan := plans[runID]
-		if plan == nil {
-			var err error
-			if plan, err = compplan.ParsePlan(strings.NewReader(yaml)); err != nil {
-				return nil, fmt.Errorf("clawback of refund %q: plan: %w", r.refundRef, err)
+		var err error
+		if rl.plan, err = compplan.ParsePlan(strings.NewReader(yaml)); err != nil {
+			return nil, fmt.Errorf("clawbacks: plan of %s: %w", period, err)
+		}
+		err = scanRunLines(ctx, tx, runID, 0, func(_ downline.DistributorID, _ int64, ls []downline.CommissionLine) error {
+			for _, l := range ls {
+				if _, want := rl.bySource[l.Source]; !want || l.Amount <= 0 || (l.Kind != "direct" && l.Kind != "unilevel") {
+					continue
+				}
+				if bi := rl.plan.BonusIndex(l.Bonus); bi < 0 || !hasBasis(rl.plan.Bonuses[bi].Basis, compplan.BasisCuV) {
+					continue
+				}
+				rl.bySource[l.Source] = append(rl.bySource[l.Source], l)
 			}
-			plans[runID] = plan
-		}
-		rows, err := tx.query(ctx, `SELECT earner_id, bonus, kind, level, compressed_level, rate_num, rate_den,
-			scale_num, scale_den, amount FROM run_lines
-			WHERE run_id = ? AND source_id = ? AND kind IN ('direct', 'unilevel') AND amount > 0 ORDER BY line_no`,
-			runID, r.seller)
+			return nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("clawback of refund %q: %w", r.refundRef, err)
+			return nil, err
+		}
+	}
+	var out []clawback
+	for _, r := range refunded {
+		rl := runs[r.orderPeriod]
+		if rl == nil {
+			continue
 		}
 		c := clawback{refund: r.refund, refundRef: r.refundRef, order: r.order, seller: r.seller}
-		for rows.Next() {
-			var l downline.CommissionLine
-			if err := rows.Scan(&l.Earner, &l.Bonus, &l.Kind, &l.Level, &l.CompressedLevel, &l.RateNum, &l.RateDen,
-				&l.ScaleNum, &l.ScaleDen, &l.Amount); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("clawback of refund %q: %w", r.refundRef, err)
-			}
-			if bi := plan.BonusIndex(l.Bonus); bi < 0 || !hasBasis(plan.Bonuses[bi].Basis, compplan.BasisCuV) {
-				continue
-			}
+		for _, l := range rl.bySource[r.seller] {
 			amt := compplan.MulRound(r.cv, compplan.Rate{Num: l.RateNum, Den: l.RateDen}, compplan.Rate{Num: l.ScaleNum, Den: l.ScaleDen})
 			amt = min(amt, l.Amount)
 			if amt == 0 {
 				continue
 			}
-			l.Kind, l.Source, l.Basis, l.Amount = "clawback", r.seller, r.cv, -amt
+			l.Kind, l.Basis, l.Amount, l.Withheld = "clawback", r.cv, -amt, ""
 			l.RefundID, l.OrderID = r.refund, r.order
 			c.lines = append(c.lines, l)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("clawback of refund %q: %w", r.refundRef, err)
 		}
 		if len(c.lines) > 0 {
 			out = append(out, c)

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -105,14 +107,64 @@ func (in *runInput) store(ctx context.Context, tx *Tx, kind downline.RunKind, ho
 		return nil, fmt.Errorf("insert run: %w", err)
 	}
 
-	ds := newRowInserter(tx, `INSERT INTO run_distributors (run_id, distributor_id, cuv, pcv, rpcv, pv, gv, active,
-		paid_rank, title_rank, withheld, total)`, 12)
-	defer ds.close()
+	// Group the lines by earner (a counting sort over the result index),
+	// then write one row per distributor with its lines packed.
 	n := res.Len()
+	nl := res.NumLines()
+	start := make([]int32, n+1)
+	earnerOf := make([]int32, nl)
+	for j := range nl {
+		i, ok := res.Index(res.Line(j).Earner)
+		if !ok {
+			return nil, fmt.Errorf("line %d: earner not in the tree", j+1)
+		}
+		earnerOf[j] = int32(i)
+		start[i+1]++
+	}
+	for i := range n {
+		start[i+1] += start[i]
+	}
+	order := make([]int32, nl)
+	next := append([]int32(nil), start[:n]...)
+	for j := range nl {
+		i := earnerOf[j]
+		order[next[i]] = int32(j)
+		next[i]++
+	}
+	earnerOf = nil
+	claws := map[downline.DistributorID][]downline.CommissionLine{}
+	no := int64(nl)
+	for _, c := range in.claws {
+		for _, l := range c.lines {
+			no++
+			l.LineNo = no
+			claws[l.Earner] = append(claws[l.Earner], l)
+		}
+	}
+	ds := newRowInserter(tx, `INSERT INTO run_distributors (run_id, distributor_id, cuv, pcv, rpcv, pv, gv, active,
+		paid_rank, title_rank, withheld, total, clawbacks, line_count, lines)`, 15)
+	defer ds.close()
+	var buf []byte
 	for i := range n {
 		d := res.Distributor(i)
+		buf = buf[:0]
+		cnt := 0
+		for _, j := range order[start[i]:start[i+1]] {
+			l := res.Line(int(j))
+			buf = appendLine(buf, &downline.CommissionLine{LineNo: int64(j) + 1, Bonus: l.Bonus, Kind: string(l.Kind),
+				Source: downline.DistributorID(l.Source), Level: l.Level, CompressedLevel: l.CompressedLevel, Basis: l.Basis,
+				RateNum: l.Rate.Num, RateDen: max(l.Rate.Den, 1), ScaleNum: l.Scale.Num, ScaleDen: max(l.Scale.Den, 1),
+				Amount: l.Amount, Withheld: l.Withheld})
+			cnt++
+		}
+		var clawed int64
+		for _, l := range claws[downline.DistributorID(d.ID)] {
+			buf = appendLine(buf, &l)
+			clawed += l.Amount
+			cnt++
+		}
 		if err := ds.add(ctx, r.ID, int64(d.ID), d.CuV, d.PCV, d.RPCV, d.PV, d.GV, d.Active, d.PaidRank, d.TitleRank,
-			d.Withheld, d.Total); err != nil {
+			d.Withheld, d.Total, clawed, cnt, append(make([]byte, 0, len(buf)), buf...)); err != nil {
 			return nil, fmt.Errorf("insert results: %w", err)
 		}
 		if i%65536 == 0 {
@@ -122,37 +174,12 @@ func (in *runInput) store(ctx context.Context, tx *Tx, kind downline.RunKind, ho
 	if err := ds.flush(ctx); err != nil {
 		return nil, fmt.Errorf("insert results: %w", err)
 	}
+	for id := range claws {
+		if _, ok := res.Index(compplan.ID(id)); !ok {
+			return nil, fmt.Errorf("clawback earner %d is not in the tree at %s", id, r.Period)
+		}
+	}
 	progress("results", n, n)
-
-	ls := newRowInserter(tx, `INSERT INTO run_lines (run_id, line_no, earner_id, bonus, kind, source_id, level,
-		compressed_level, basis, rate_num, rate_den, scale_num, scale_den, amount, withheld, refund_id, order_id)`, 17)
-	defer ls.close()
-	nl := res.NumLines()
-	for j := range nl {
-		l := res.Line(j)
-		if err := ls.add(ctx, r.ID, int64(j+1), int64(l.Earner), l.Bonus, string(l.Kind), int64(l.Source), l.Level,
-			l.CompressedLevel, l.Basis, l.Rate.Num, max(l.Rate.Den, 1), l.Scale.Num, max(l.Scale.Den, 1), l.Amount,
-			l.Withheld, nil, nil); err != nil {
-			return nil, fmt.Errorf("insert lines: %w", err)
-		}
-		if j%65536 == 0 {
-			progress("lines", j, nl)
-		}
-	}
-	no := int64(nl)
-	for _, c := range in.claws {
-		for _, l := range c.lines {
-			no++
-			if err := ls.add(ctx, r.ID, no, l.Earner, l.Bonus, l.Kind, l.Source, l.Level, l.CompressedLevel, l.Basis,
-				l.RateNum, l.RateDen, l.ScaleNum, l.ScaleDen, l.Amount, "", l.RefundID, l.OrderID); err != nil {
-				return nil, fmt.Errorf("insert clawback lines: %w", err)
-			}
-		}
-	}
-	if err := ls.flush(ctx); err != nil {
-		return nil, fmt.Errorf("insert lines: %w", err)
-	}
-	progress("lines", nl, nl)
 	return r, nil
 }
 
@@ -214,7 +241,8 @@ func clawbackTransaction(c clawback, currency string, run downline.RunID, firstL
 	return t, nil
 }
 
-// FindRunLines returns a run's lines earned by one distributor (0: all).
+// FindRunLines returns a run's lines earned by one distributor (0: all),
+// ordered by earner and line number.
 func (db *DB) FindRunLines(ctx context.Context, id downline.RunID, earner downline.DistributorID) ([]*downline.CommissionLine, error) {
 	tx, err := db.beginTx(ctx, false)
 	if err != nil {
@@ -224,34 +252,149 @@ func (db *DB) FindRunLines(ctx context.Context, id downline.RunID, earner downli
 	if _, err := findRun(ctx, tx, id); err != nil {
 		return nil, err
 	}
-	return findRunLines(ctx, tx, id, earner)
+	var out []*downline.CommissionLine
+	err = scanRunLines(ctx, tx, id, earner, func(_ downline.DistributorID, _ int64, ls []downline.CommissionLine) error {
+		for i := range ls {
+			out = append(out, &ls[i])
+		}
+		return nil
+	})
+	return out, err
 }
 
-func findRunLines(ctx context.Context, tx *Tx, id downline.RunID, earner downline.DistributorID) ([]*downline.CommissionLine, error) {
+// scanRunLines calls fn with each distributor's total and decoded lines,
+// in distributor order (one distributor when earner is not 0).
+func scanRunLines(ctx context.Context, tx *Tx, id downline.RunID, earner downline.DistributorID,
+	fn func(d downline.DistributorID, total int64, ls []downline.CommissionLine) error) error {
 	var w where
 	w.add("run_id = ?", id)
 	if earner != 0 {
-		w.add("earner_id = ?", earner)
+		w.add("distributor_id = ?", earner)
 	}
-	rows, err := tx.query(ctx, `SELECT run_id, line_no, earner_id, bonus, kind, source_id, level, compressed_level, basis,
-		rate_num, rate_den, scale_num, scale_den, amount, withheld, refund_id, order_id FROM run_lines`+w.String()+
-		` ORDER BY line_no`, w.args...)
+	rows, err := tx.query(ctx, `SELECT distributor_id, total + clawbacks, lines FROM run_distributors`+w.String()+
+		` ORDER BY distributor_id`, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("find lines of run %d: %w", id, err)
+		return fmt.Errorf("lines of run %d: %w", id, err)
 	}
 	defer rows.Close()
-	var out []*downline.CommissionLine
 	for rows.Next() {
-		var l downline.CommissionLine
-		var refund, order sql.NullInt64
-		if err := rows.Scan(&l.RunID, &l.LineNo, &l.Earner, &l.Bonus, &l.Kind, &l.Source, &l.Level, &l.CompressedLevel,
-			&l.Basis, &l.RateNum, &l.RateDen, &l.ScaleNum, &l.ScaleDen, &l.Amount, &l.Withheld, &refund, &order); err != nil {
-			return nil, fmt.Errorf("find lines of run %d: %w", id, err)
+		var d downline.DistributorID
+		var total int64
+		var blob []byte
+		if err := rows.Scan(&d, &total, &blob); err != nil {
+			return fmt.Errorf("lines of run %d: %w", id, err)
 		}
-		l.RefundID, l.OrderID = downline.RefundID(refund.Int64), downline.OrderID(order.Int64)
-		out = append(out, &l)
+		ls, err := decodeLines(id, d, blob)
+		if err != nil {
+			return err
+		}
+		if err := fn(d, total, ls); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("lines of run %d: %w", id, err)
+	}
+	return nil
+}
+
+// The line encoding: per line, the bonus id (length-prefixed), a kind code,
+// a flags byte, then varints for source, level, compressed level, basis,
+// rate, scale, amount and the line number; the withheld gates when flag 1
+// is set; the refund and order ids when flag 2 is set (clawbacks).
+var lineKinds = []string{"", "direct", "unilevel", "stairstep", "binary", "matching", "faststart", "pool", "clawback"}
+
+func appendLine(b []byte, l *downline.CommissionLine) []byte {
+	b = binary.AppendUvarint(b, uint64(len(l.Bonus)))
+	b = append(b, l.Bonus...)
+	k := byte(0)
+	for i, s := range lineKinds {
+		if s == l.Kind {
+			k = byte(i)
+		}
+	}
+	var flags byte
+	if l.Withheld != "" {
+		flags |= 1
+	}
+	if l.RefundID != 0 || l.OrderID != 0 {
+		flags |= 2
+	}
+	b = append(b, k, flags)
+	for _, v := range []int64{int64(l.Source), int64(l.Level), int64(l.CompressedLevel), l.Basis, l.RateNum, l.RateDen,
+		l.ScaleNum, l.ScaleDen, l.Amount, l.LineNo} {
+		b = binary.AppendVarint(b, v)
+	}
+	if flags&1 != 0 {
+		b = binary.AppendUvarint(b, uint64(len(l.Withheld)))
+		b = append(b, l.Withheld...)
+	}
+	if flags&2 != 0 {
+		b = binary.AppendVarint(b, int64(l.RefundID))
+		b = binary.AppendVarint(b, int64(l.OrderID))
+	}
+	return b
+}
+
+func decodeLines(run downline.RunID, earner downline.DistributorID, b []byte) ([]downline.CommissionLine, error) {
+	bad := fmt.Errorf("lines of run %d, distributor %d: corrupt encoding", run, earner)
+	var out []downline.CommissionLine
+	str := func() (string, bool) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			return "", false
+		}
+		s := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return s, true
+	}
+	num := func() (int64, bool) {
+		v, k := binary.Varint(b)
+		if k <= 0 {
+			return 0, false
+		}
+		b = b[k:]
+		return v, true
+	}
+	for len(b) > 0 {
+		l := downline.CommissionLine{RunID: run, Earner: earner}
+		var ok bool
+		if l.Bonus, ok = str(); !ok || len(b) < 2 || int(b[0]) >= len(lineKinds) {
+			return nil, bad
+		}
+		l.Kind, b = lineKinds[b[0]], b[1:]
+		flags := b[0]
+		b = b[1:]
+		var v [10]int64
+		for i := range v {
+			if v[i], ok = num(); !ok {
+				return nil, bad
+			}
+		}
+		l.Source, l.Level, l.CompressedLevel, l.Basis = downline.DistributorID(v[0]), int(v[1]), int(v[2]), v[3]
+		l.RateNum, l.RateDen, l.ScaleNum, l.ScaleDen, l.Amount, l.LineNo = v[4], v[5], v[6], v[7], v[8], v[9]
+		if flags&1 != 0 {
+			if l.Withheld, ok = str(); !ok {
+				return nil, bad
+			}
+		}
+		if flags&2 != 0 {
+			r, ok1 := num()
+			o, ok2 := num()
+			if !ok1 || !ok2 {
+				return nil, bad
+			}
+			l.RefundID, l.OrderID = downline.RefundID(r), downline.OrderID(o)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+type lineKey struct {
+	bonus  string
+	source downline.DistributorID
+	level  int
 }
 
 // DiffRuns compares per-distributor totals and lines of two runs.
@@ -268,44 +411,74 @@ func (db *DB) DiffRuns(ctx context.Context, from, to downline.RunID) (*downline.
 	if d.To, err = findRun(ctx, tx, to); err != nil {
 		return nil, err
 	}
-	// A full outer join in the portable subset: the union of both sides'
-	// keys, summed per side.
-	rows, err := tx.query(ctx, `SELECT distributor_id, SUM(a), SUM(b) FROM (
-			SELECT distributor_id, total AS a, 0 AS b FROM run_distributors WHERE run_id = ?
-			UNION ALL SELECT distributor_id, 0, total FROM run_distributors WHERE run_id = ?) x
-		GROUP BY distributor_id HAVING SUM(a) <> SUM(b) ORDER BY distributor_id`, from, to)
+	type side struct {
+		total int64
+		lines map[lineKey]int64
+	}
+	load := func(id downline.RunID) (map[downline.DistributorID]side, error) {
+		m := map[downline.DistributorID]side{}
+		err := scanRunLines(ctx, tx, id, 0, func(e downline.DistributorID, total int64, ls []downline.CommissionLine) error {
+			s := side{total: total, lines: map[lineKey]int64{}}
+			for _, l := range ls {
+				s.lines[lineKey{l.Bonus, l.Source, l.CompressedLevel}] += l.Amount
+			}
+			if total != 0 || len(ls) > 0 {
+				m[e] = s
+			}
+			return nil
+		})
+		return m, err
+	}
+	a, err := load(from)
 	if err != nil {
-		return nil, fmt.Errorf("diff runs %d and %d: %w", from, to, err)
+		return nil, err
 	}
-	for rows.Next() {
-		var t downline.RunTotalDiff
-		if err := rows.Scan(&t.DistributorID, &t.From, &t.To); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("diff runs %d and %d: %w", from, to, err)
-		}
-		d.Totals = append(d.Totals, t)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("diff runs %d and %d: %w", from, to, err)
-	}
-	rows, err = tx.query(ctx, `SELECT earner_id, bonus, source_id, compressed_level, SUM(a), SUM(b) FROM (
-			SELECT earner_id, bonus, source_id, compressed_level, amount AS a, 0 AS b FROM run_lines WHERE run_id = ?
-			UNION ALL SELECT earner_id, bonus, source_id, compressed_level, 0, amount FROM run_lines WHERE run_id = ?) x
-		GROUP BY earner_id, bonus, source_id, compressed_level HAVING SUM(a) <> SUM(b)
-		ORDER BY earner_id, bonus, source_id, compressed_level`, from, to)
+	b, err := load(to)
 	if err != nil {
-		return nil, fmt.Errorf("diff lines of runs %d and %d: %w", from, to, err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var l downline.RunLineDiff
-		if err := rows.Scan(&l.Earner, &l.Bonus, &l.Source, &l.CompressedLevel, &l.From, &l.To); err != nil {
-			return nil, fmt.Errorf("diff lines of runs %d and %d: %w", from, to, err)
+	ids := map[downline.DistributorID]bool{}
+	for id := range a {
+		ids[id] = true
+	}
+	for id := range b {
+		ids[id] = true
+	}
+	sorted := make([]downline.DistributorID, 0, len(ids))
+	for id := range ids {
+		sorted = append(sorted, id)
+	}
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	for _, id := range sorted {
+		x, y := a[id], b[id]
+		if x.total != y.total {
+			d.Totals = append(d.Totals, downline.RunTotalDiff{DistributorID: id, From: x.total, To: y.total})
 		}
-		d.Lines = append(d.Lines, l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("diff lines of runs %d and %d: %w", from, to, err)
+		var keys []lineKey
+		for k := range x.lines {
+			keys = append(keys, k)
+		}
+		for k := range y.lines {
+			if _, ok := x.lines[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			p, q := keys[i], keys[j]
+			if p.bonus != q.bonus {
+				return p.bonus < q.bonus
+			}
+			if p.source != q.source {
+				return p.source < q.source
+			}
+			return p.level < q.level
+		})
+		for _, k := range keys {
+			if x.lines[k] != y.lines[k] {
+				d.Lines = append(d.Lines, downline.RunLineDiff{Earner: id, Bonus: k.bonus, Source: k.source,
+					CompressedLevel: k.level, From: x.lines[k], To: y.lines[k]})
+			}
+		}
 	}
 	return d, nil
 }

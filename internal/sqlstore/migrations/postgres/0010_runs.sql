@@ -38,6 +38,11 @@ CREATE INDEX commission_runs_period ON commission_runs (period);
 -- on this index and nothing it wrote survives.
 CREATE UNIQUE INDEX commission_runs_one_close ON commission_runs (period) WHERE kind = 'close';
 
+-- run_distributors holds one row per distributor in the tree at period
+-- end: the engine's figures and every line the distributor earned (plan
+-- lines and clawbacks), packed in a compact binary encoding (see
+-- sqlstore/runstore.go) so that a close of a million distributors writes a
+-- million rows, not one per line.
 CREATE TABLE run_distributors (
 	run_id BIGINT NOT NULL REFERENCES commission_runs (id),
 	distributor_id BIGINT NOT NULL,
@@ -51,32 +56,11 @@ CREATE TABLE run_distributors (
 	title_rank TEXT NOT NULL,
 	withheld TEXT NOT NULL,
 	total BIGINT NOT NULL,
+	clawbacks BIGINT NOT NULL CHECK (clawbacks <= 0),
+	line_count BIGINT NOT NULL CHECK (line_count >= 0),
+	lines BYTEA NOT NULL,
 	PRIMARY KEY (run_id, distributor_id)
 );
-
-CREATE TABLE run_lines (
-	run_id BIGINT NOT NULL REFERENCES commission_runs (id),
-	line_no BIGINT NOT NULL CHECK (line_no >= 1),
-	earner_id BIGINT NOT NULL,
-	bonus TEXT NOT NULL,
-	kind TEXT NOT NULL,
-	source_id BIGINT NOT NULL,
-	level INTEGER NOT NULL,
-	compressed_level INTEGER NOT NULL,
-	basis BIGINT NOT NULL,
-	rate_num BIGINT NOT NULL,
-	rate_den BIGINT NOT NULL CHECK (rate_den > 0),
-	scale_num BIGINT NOT NULL,
-	scale_den BIGINT NOT NULL CHECK (scale_den > 0),
-	amount BIGINT NOT NULL,
-	withheld TEXT NOT NULL,
-	refund_id BIGINT,
-	order_id BIGINT,
-	PRIMARY KEY (run_id, line_no),
-	CHECK (kind <> 'clawback' OR (refund_id IS NOT NULL AND order_id IS NOT NULL AND amount <= 0))
-);
-CREATE INDEX run_lines_earner ON run_lines (run_id, earner_id);
-CREATE INDEX run_lines_source ON run_lines (run_id, source_id);
 
 -- period_states holds the engine state a closed period carries into the
 -- next (title ranks, grace, binary carry): gzip-compressed JSON as written
