@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
 
 	"github.com/downline/downline"
 	"github.com/downline/downline/internal/attribution"
@@ -102,4 +103,29 @@ func TestReassign(t *testing.T) {
 	if to, why := attribution.NewOwner(upline[:2], attribution.ToNearestActiveUpline); to != 0 || why != "no active upline; passed to the company" {
 		t.Errorf("NewOwner(no active upline) = %d %q, want the company", to, why)
 	}
+}
+
+// Holder's choice does not depend on the order of the deals.
+func TestDealHolderOrderIndependent(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 8).Draw(t, "n")
+		var deals []attribution.Deal
+		for i := range n {
+			start := rapid.IntRange(0, 60).Draw(t, "approved")
+			deals = append(deals, attribution.Deal{ID: attribution.DealID(i + 1), DistributorID: downline.DistributorID(i%3 + 1),
+				Domain: rapid.SampledFrom([]string{"acme.example", "beta.example"}).Draw(t, "domain"),
+				Status: rapid.SampledFrom([]attribution.DealStatus{attribution.DealApproved, attribution.DealRejected}).Draw(t, "status"),
+				ApprovedAt: days(start), ExpiresAt: days(start + 30)})
+		}
+		at := days(rapid.IntRange(0, 100).Draw(t, "at"))
+		p := attribution.DealPolicy{}
+		want, wok := p.Holder(deals, "acme.example", at)
+		got, gok := p.Holder(rapid.Permutation(deals).Draw(t, "perm"), "acme.example", at)
+		if got != want || gok != wok {
+			t.Fatalf("Holder(permuted) = %+v,%t, want %+v,%t", got, gok, want, wok)
+		}
+		if wok && !want.IsInForce(at) {
+			t.Fatalf("Holder returned deal %d not in force at %s", want.ID, at)
+		}
+	})
 }
