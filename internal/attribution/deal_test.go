@@ -113,8 +113,8 @@ func TestDealHolderOrderIndependent(t *testing.T) {
 		for i := range n {
 			start := rapid.IntRange(0, 60).Draw(t, "approved")
 			deals = append(deals, attribution.Deal{ID: attribution.DealID(i + 1), DistributorID: downline.DistributorID(i%3 + 1),
-				Domain: rapid.SampledFrom([]string{"acme.example", "beta.example"}).Draw(t, "domain"),
-				Status: rapid.SampledFrom([]attribution.DealStatus{attribution.DealApproved, attribution.DealRejected}).Draw(t, "status"),
+				Domain:     rapid.SampledFrom([]string{"acme.example", "beta.example"}).Draw(t, "domain"),
+				Status:     rapid.SampledFrom([]attribution.DealStatus{attribution.DealApproved, attribution.DealRejected}).Draw(t, "status"),
 				ApprovedAt: days(start), ExpiresAt: days(start + 30)})
 		}
 		at := days(rapid.IntRange(0, 100).Draw(t, "at"))
