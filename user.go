@@ -105,12 +105,16 @@ type SignInPolicy struct {
 	MaxFailures int
 	// LockFor is how long a lockout lasts.
 	LockFor time.Duration
+	// Every and Burst throttle sign-in, password reset and enrolment
+	// attempts per IP address: a burst of Burst, then one per Every.
+	Every time.Duration
+	Burst int
 }
 
 // DefaultSignInPolicy locks an account for 15 minutes after 5 consecutive
-// failures.
+// failures, and allows an IP address 5 attempts, then one every 6 seconds.
 func DefaultSignInPolicy() SignInPolicy {
-	return SignInPolicy{MaxFailures: 5, LockFor: 15 * time.Minute}
+	return SignInPolicy{MaxFailures: 5, LockFor: 15 * time.Minute, Every: 6 * time.Second, Burst: 5}
 }
 
 // AfterFailure returns the failure count and lockout end of an account

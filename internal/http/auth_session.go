@@ -41,11 +41,16 @@ func (s *Server) sessionTTL() time.Duration {
 	return 12 * time.Hour
 }
 
+// signInPolicy returns SignIn with defaults for its zero fields.
 func (s *Server) signInPolicy() downline.SignInPolicy {
-	if s.SignIn.MaxFailures > 0 {
-		return s.SignIn
+	p, def := s.SignIn, downline.DefaultSignInPolicy()
+	if p.MaxFailures <= 0 {
+		p.MaxFailures, p.LockFor = def.MaxFailures, def.LockFor
 	}
-	return downline.DefaultSignInPolicy()
+	if p.Every <= 0 || p.Burst <= 0 {
+		p.Every, p.Burst = def.Every, def.Burst
+	}
+	return p
 }
 
 // handleAPISessionCreate signs in with email and password: throttled per
@@ -112,7 +117,7 @@ func (s *Server) handleAPISessionCreate(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: sess.ExpiresAt,
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(s.sessionTTL().Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	s.auditAs(r, u.Actor(), "session.create", "user", idString(int64(u.ID)), nil, nil)
 	writeJSON(w, http.StatusCreated, newMeJSON(u, id))

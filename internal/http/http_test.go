@@ -93,6 +93,7 @@ func newFixture(t *testing.T) *fixture {
 		Users: db, Sessions: db, Tokens: db, Resets: db, Enrolments: db, Audit: db, Idempotency: db,
 		Now: func() time.Time { return sqlstoretest.Now }, Rand: rand.Reader, Password: testPassword,
 		PseudonymKey: []byte("test pseudonym key"), AgreementVersion: "v1", RateLimit: 1e6, RateBurst: 1e6,
+		SignIn: downline.SignInPolicy{MaxFailures: 3, LockFor: time.Minute, Every: time.Second, Burst: 20},
 		SendPasswordReset: func(_ context.Context, u *downline.User, token string) error {
 			f.resets[u.Email] = token
 			return nil

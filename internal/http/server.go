@@ -99,7 +99,7 @@ func (s *Server) init() {
 	}
 	st := &serverState{
 		requests: newLimiterSet(s.RateLimit, s.RateBurst, 20, 40),
-		signIns:  newLimiterSet(rate.Every(6*time.Second), 5, 0, 0),
+		signIns:  newLimiterSet(rate.Every(s.signInPolicy().Every), s.signInPolicy().Burst, 0, 0),
 	}
 	st.pseudonymKey = s.PseudonymKey
 	if st.pseudonymKey == nil {
