@@ -134,9 +134,6 @@ func (p *Plan) checkComputable() error {
 		}
 	}
 	for _, b := range p.Bonuses {
-		if err := checkImplemented(&b); err != nil {
-			return err
-		}
 		switch b.Trigger {
 		case TriggerCustomerOrder, TriggerPeriodVolume:
 		default:

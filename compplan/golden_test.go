@@ -121,6 +121,7 @@ func mustRead[T any](t *testing.T, path string, read func(*os.File) ([]T, error)
 //	rank ID PAID TITLE     paid-as and title rank ("-" for none)
 //	active ID true|false
 //	carry ID LEFT RIGHT    binary carry-out
+//	step ID N, stepgv ID AMOUNT, broke ID true|false   stair-step figures
 //	lines N                number of commission lines
 //	scale S                payout-cap scale factor
 func checkExpect(t *testing.T, path, period string, results map[string]*compplan.Result) {
@@ -208,6 +209,12 @@ func expectValue(t *testing.T, res *compplan.Result, fs []string) string {
 	case "carry":
 		d := dist(fs[1])
 		return m(d.CarryLeft) + " " + m(d.CarryRight)
+	case "step":
+		return strconv.Itoa(dist(fs[1]).Step)
+	case "stepgv":
+		return m(dist(fs[1]).StepGV)
+	case "broke":
+		return strconv.FormatBool(dist(fs[1]).BrokeAway)
 	case "lines":
 		return strconv.Itoa(res.NumLines())
 	case "scale":

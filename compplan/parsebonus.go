@@ -152,6 +152,12 @@ func (ps *parser) bonuses(o *obj, p *Plan) {
 				ps.errorf(fmt.Sprintf("%s.basis[%d]", path, j), bnodes[min(j, len(bnodes)-1)], "basis %q is not allowed for a %s bonus (use cuv, rpcv; binary uses bv)", bs, b.Kind)
 			}
 		}
+		switch b.Kind {
+		case KindStairStep, KindBinary, KindFastStart:
+			if slices.ContainsFunc(p.Bonuses, func(x Bonus) bool { return x.Kind == b.Kind }) {
+				ps.errorf(path+".kind", bo.get("kind"), "a plan has at most one %s bonus", b.Kind)
+			}
+		}
 		bo.done()
 		p.Bonuses = append(p.Bonuses, b)
 	}
