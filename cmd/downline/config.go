@@ -16,6 +16,13 @@ type Config struct {
 	Listen    string // HTTP listen address
 	LogLevel  string // debug, info, warn, error
 	LogFormat string // text or json
+
+	// SecretKey keys pseudonyms and signed links; keep it secret and
+	// stable. Only the environment sets it, never a flag (flags show in
+	// process listings).
+	SecretKey string
+	// AgreementVersion is the distributor agreement enrolments accept.
+	AgreementVersion string
 }
 
 // DefaultConfig returns the configuration used when neither a flag nor an
@@ -26,6 +33,8 @@ func DefaultConfig() Config {
 		Listen:    "127.0.0.1:8080",
 		LogLevel:  "info",
 		LogFormat: "text",
+
+		AgreementVersion: "2026.1",
 	}
 }
 
@@ -46,6 +55,10 @@ func configFlags(fs *flag.FlagSet, e *env, c *Config, withListen bool) {
 	}
 	str(&c.LogLevel, "log-level", "DOWNLINE_LOG_LEVEL", "log level: debug, info, warn, error")
 	str(&c.LogFormat, "log-format", "DOWNLINE_LOG_FORMAT", "log format: text or json")
+	c.SecretKey = e.getenv("DOWNLINE_SECRET_KEY")
+	if withListen {
+		str(&c.AgreementVersion, "agreement-version", "DOWNLINE_AGREEMENT_VERSION", "distributor agreement version that enrolments accept")
+	}
 }
 
 // Validate reports the first configuration value that cannot work.

@@ -6,9 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/downline/downline"
+	"github.com/downline/downline/examples"
 	"github.com/downline/downline/internal/demo"
 	"github.com/downline/downline/internal/sqlstore"
 )
@@ -58,11 +61,77 @@ commissions, then serve it over HTTP. A second run reuses the data.`)
 	if err != nil {
 		return err
 	}
+	runs, err := demoRuns(ctx, db, sum.Periods, p.update)
+	if err != nil {
+		return err
+	}
+	if err := demoUsers(ctx, db); err != nil {
+		return err
+	}
 	printDemoSummary(e.stdout, cfg, sum, time.Since(start))
+	printDemoRuns(e.stdout, runs)
+	printDemoUsers(e.stdout)
+	printDemoLinks(e.stdout, cfg)
 	if *noServe {
 		return nil
 	}
 	return serveHTTP(ctx, e, cfg, logger, db)
+}
+
+// demoRuns activates the customer-first example plan from the first demo
+// month, closes every month but the last, and previews the last one, so
+// that the back office shows closed periods with ledger balances and one
+// open period ready to close. Closing again is a no-op, so a second demo
+// run only adds a fresh preview.
+func demoRuns(ctx context.Context, db *sqlstore.DB, periods []string, progress func(string, int, int)) ([]*downline.Run, error) {
+	if len(periods) == 0 { // reused data: show the runs made before
+		runs, err := db.FindRuns(ctx, "")
+		if err != nil {
+			return nil, fmt.Errorf("demo: find runs: %w", err)
+		}
+		slices.Reverse(runs)
+		return runs, nil
+	}
+	plan, err := examples.Plan("customer-first")
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if _, err := db.ActivatePlan(ctx, string(plan), periods[0]); err != nil {
+		return nil, fmt.Errorf("demo: activate plan: %w", err)
+	}
+	opts := downline.RunOptions{HoldDays: -1}
+	var runs []*downline.Run
+	for i, period := range periods {
+		progress("commission runs", i, len(periods))
+		run := db.CloseRun
+		if i == len(periods)-1 {
+			run = db.PreviewRun
+		}
+		r, err := run(ctx, period, opts)
+		if err != nil {
+			return nil, fmt.Errorf("demo: run %s: %w", period, err)
+		}
+		runs = append(runs, r)
+	}
+	progress("commission runs", len(periods), len(periods))
+	return runs, nil
+}
+
+func printDemoRuns(w io.Writer, runs []*downline.Run) {
+	if len(runs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nCommission runs (plan %s):\n", "customer-first")
+	for _, r := range runs {
+		ratio := "-"
+		if r.TotalCV > 0 {
+			bp := r.Total * 10000 / r.TotalCV // basis points, rounded down
+			ratio = fmt.Sprintf("%d.%02d %%", bp/100, bp%100)
+		}
+		fmt.Fprintf(w, "  %s  %-7s  CV %12s  paid %11s  (%s of CV)  %5d lines  hash %.12s\n",
+			r.Period, r.Kind, downline.NewMoney(r.TotalCV, r.Currency).FormatMajor(),
+			downline.NewMoney(r.Total, r.Currency).FormatMajor(), ratio, r.Lines, r.ResultHash)
+	}
 }
 
 func demoServices(db *sqlstore.DB) demo.Services {
@@ -80,6 +149,9 @@ func printDemoSummary(w io.Writer, cfg Config, s demo.Summary, took time.Duratio
 	if len(s.Periods) > 0 {
 		fmt.Fprintf(w, "  periods %s to %s\n", s.Periods[0], s.Periods[len(s.Periods)-1])
 	}
+}
+
+func printDemoLinks(w io.Writer, cfg Config) {
 	fmt.Fprintf(w, "\nWhere to look (after the server starts):\n")
 	base := "http://" + cfg.Listen
 	for _, l := range []string{"/healthz", "/api/v1/programme", "/api/v1/distributors?limit=20", "/api/v1/orders?limit=20"} {

@@ -48,6 +48,9 @@ func commands() []command {
 		{"calc", "calculate one period's commissions offline from CSV files", runCalc},
 		{"gen", "generate a synthetic programme as CSV files", runGen},
 		{"bench", "benchmark the commission engine on generated data", runBench},
+		{"lint", "check a compensation plan against the compliance rules", runLint},
+		{"simulate", "simulate a plan's outcomes for participants before launch", runSimulate},
+		{"report", "income disclosure, compliance and income-source reports", runReport},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,9 +51,18 @@ func startServer(t *testing.T, args ...string) string {
 	return ""
 }
 
-func getJSON(t *testing.T, url string, v any) int {
+// client is a cookie-keeping HTTP client, as a browser would be.
+func newClient(t *testing.T) *http.Client {
 	t.Helper()
-	c := &http.Client{Timeout: 10 * time.Second}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Timeout: 10 * time.Second, Jar: jar}
+}
+
+func getJSON(t *testing.T, c *http.Client, url string, v any) int {
+	t.Helper()
 	resp, err := c.Get(url)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
@@ -116,10 +126,31 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Errorf("second demo run: %v; want it to reuse the data:\n%s", err, out)
 	}
 
+	if !strings.Contains(out, "Commission runs (plan customer-first)") || !strings.Contains(out, " close ") {
+		t.Errorf("demo output does not report its commission runs:\n%s", out)
+	}
+
 	base := startServer(t, "serve", "--db", "sqlite:"+filepath.Join(dir, "downline.db"), "--listen", "127.0.0.1:0")
+	c := newClient(t)
 	var health struct{ Status string }
-	if code := getJSON(t, base+"/healthz", &health); code != 200 || health.Status != "ok" {
+	if code := getJSON(t, c, base+"/healthz", &health); code != 200 || health.Status != "ok" {
 		t.Errorf("GET /healthz = %d %+v, want 200 ok", code, health)
+	}
+	var prob struct {
+		Status int    `json:"status"`
+		Detail string `json:"detail"`
+	}
+	if code := getJSON(t, c, base+"/api/v1/distributors", &prob); code != 401 {
+		t.Errorf("GET /api/v1/distributors without signing in = %d, want 401", code)
+	}
+	body := `{"email":"` + demoAdminEmail + `","password":"` + demoAdminPassword + `"}`
+	resp, err := c.Post(base+"/api/v1/sessions", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("sign in as the demo administrator: status %d", resp.StatusCode)
 	}
 	var ds struct {
 		Items []struct {
@@ -129,7 +160,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		Total      int    `json:"total"`
 		NextCursor string `json:"next_cursor"`
 	}
-	if code := getJSON(t, base+"/api/v1/distributors?limit=10", &ds); code != 200 || ds.Total != 150 || len(ds.Items) != 10 || ds.NextCursor == "" {
+	if code := getJSON(t, c, base+"/api/v1/distributors?limit=10", &ds); code != 200 || ds.Total != 150 || len(ds.Items) != 10 || ds.NextCursor == "" {
 		t.Errorf("GET /api/v1/distributors = %d, total %d, %d items, cursor %q; want 200, 150, 10, a cursor", code, ds.Total, len(ds.Items), ds.NextCursor)
 	}
 	var next struct {
@@ -137,21 +168,17 @@ func TestDemoEndToEnd(t *testing.T) {
 			ID int64 `json:"id"`
 		}
 	}
-	getJSON(t, base+"/api/v1/distributors?limit=10&cursor="+ds.NextCursor, &next)
+	getJSON(t, c, base+"/api/v1/distributors?limit=10&cursor="+ds.NextCursor, &next)
 	if len(next.Items) != 10 || len(ds.Items) == 0 || next.Items[0].ID <= ds.Items[len(ds.Items)-1].ID {
 		t.Errorf("second page does not continue after the first: %+v", next.Items)
 	}
 	var orders struct {
 		Total int `json:"total"`
 	}
-	if code := getJSON(t, base+"/api/v1/orders?limit=5", &orders); code != 200 || orders.Total == 0 {
+	if code := getJSON(t, c, base+"/api/v1/orders?limit=5", &orders); code != 200 || orders.Total == 0 {
 		t.Errorf("GET /api/v1/orders = %d with total %d; want 200 and some orders", code, orders.Total)
 	}
-	var prob struct {
-		Status int    `json:"status"`
-		Detail string `json:"detail"`
-	}
-	if code := getJSON(t, base+"/api/v1/distributors/999999", &prob); code != 404 || prob.Status != 404 {
+	if code := getJSON(t, c, base+"/api/v1/distributors/999999", &prob); code != 404 || prob.Status != 404 {
 		t.Errorf("GET unknown distributor = %d %+v, want a 404 problem", code, prob)
 	}
 }

@@ -40,24 +40,40 @@ func serveHTTP(ctx context.Context, e *env, cfg Config, logger *slog.Logger, db 
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := newServer(logger, db)
+	srv := newServer(logger, cfg, db)
 	logger.Info("listening", "addr", l.Addr().String(), "db", redact(cfg.DB))
 	fmt.Fprintf(e.stdout, "listening on http://%s\n", l.Addr())
 	return srv.Serve(ctx, l)
 }
 
 // newServer wires the HTTP server to the store and the adapters.
-func newServer(logger *slog.Logger, db *sqlstore.DB) *dlhttp.Server {
-	return &dlhttp.Server{
-		Logger:       logger,
-		Ping:         func(ctx context.Context) error { return db.SQL().PingContext(ctx) },
-		Programme:    db,
-		Products:     db,
-		Distributors: db,
-		Customers:    db,
-		Orders:       db,
-		Mounts:       map[string]http.Handler{},
+func newServer(logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp.Server {
+	srv := &dlhttp.Server{
+		Logger:           logger,
+		Ping:             func(ctx context.Context) error { return db.SQL().PingContext(ctx) },
+		Programme:        db,
+		Products:         db,
+		Distributors:     db,
+		Customers:        db,
+		Orders:           db,
+		Refunds:          db,
+		Genealogy:        db,
+		Users:            db,
+		Sessions:         db,
+		Tokens:           db,
+		Resets:           db,
+		Enrolments:       db,
+		Audit:            db,
+		Idempotency:      db,
+		AgreementVersion: cfg.AgreementVersion,
+		Mounts:           map[string]http.Handler{},
 	}
+	if cfg.SecretKey != "" {
+		srv.PseudonymKey = []byte(cfg.SecretKey)
+	} else {
+		logger.Warn("no DOWNLINE_SECRET_KEY: pseudonyms in genealogy views change at every restart")
+	}
+	return srv
 }
 
 // redact hides a password in a database URL.
