@@ -77,3 +77,41 @@ func BenchmarkCreateOrders(b *testing.B) {
 		b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "orders/s")
 	})
 }
+
+// BenchmarkSponsorTreeAt measures streaming the tree at a period end for
+// 100,000 distributors, 1 % of them moved in the period.
+func BenchmarkSponsorTreeAt(b *testing.B) {
+	benchDBs(b, func(b *testing.B, db *sqlstore.DB) {
+		mustProgramme(b, db)
+		const n = 100_000
+		batch := make([]*downline.Distributor, 0, 10_000)
+		for i := 1; i <= n; i++ {
+			sponsor := ""
+			if i > 1 {
+				sponsor = fmt.Sprintf("D%d", i/4+1)
+			}
+			batch = append(batch, &downline.Distributor{ExternalID: fmt.Sprintf("D%d", i), SponsorRef: sponsor, JoinedAt: at(1, 1)})
+			if len(batch) == cap(batch) {
+				mustDistributors(b, db, batch...)
+				batch = batch[:0]
+			}
+		}
+		root := downline.DistributorID(1)
+		for i := 1000; i < n; i += 100 {
+			if _, err := db.MoveDistributor(ctx, downline.DistributorID(i), downline.DistributorMove{SponsorID: &root}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ResetTimer()
+		for b.Loop() {
+			rows := 0
+			if err := db.SponsorTreeAt(ctx, "2026-03", func(downline.TreeNode) error { rows++; return nil }); err != nil {
+				b.Fatal(err)
+			}
+			if rows != n {
+				b.Fatalf("SponsorTreeAt streamed %d rows, want %d", rows, n)
+			}
+		}
+		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "nodes/s")
+	})
+}

@@ -272,6 +272,10 @@ func (db *DB) Downline(ctx context.Context, id downline.DistributorID, maxDepth 
 
 // SponsorTreeAt streams the tree as it stood at the end of the named period,
 // ordered by ID. fn must not call back into the store.
+//
+// The current tree is one scan of distributors. For an earlier period the
+// scan is overlaid with the state at the period's end of the few
+// distributors whose history changed after it, read first.
 func (db *DB) SponsorTreeAt(ctx context.Context, period string, fn func(downline.TreeNode) error) error {
 	tx, err := db.beginTx(ctx, false)
 	if err != nil {
@@ -286,13 +290,31 @@ func (db *DB) SponsorTreeAt(ctx context.Context, period string, fn func(downline
 	if err != nil {
 		return err
 	}
-	rows, err := tx.query(ctx, `SELECT d.id, h.sponsor_id, h.placement_parent_id, h.placement_side, d.joined_at, h.status
-		FROM distributors d
-		JOIN distributor_history h ON h.distributor_id = d.id AND h.effective_period = (
-			SELECT MAX(h2.effective_period) FROM distributor_history h2
-			WHERE h2.distributor_id = d.id AND h2.effective_period <= ?)
-		WHERE d.joined_at < ?
-		ORDER BY d.id`, period, encodeTime(per.End))
+	overlay := map[downline.DistributorID]downline.TreeNode{}
+	rows, err := tx.query(ctx, `SELECT h.distributor_id, h.sponsor_id, h.placement_parent_id, h.placement_side, h.status
+		FROM distributor_history h
+		WHERE h.distributor_id IN (SELECT c.distributor_id FROM distributor_history c WHERE c.effective_period > ?)
+		AND h.effective_period = (SELECT MAX(h2.effective_period) FROM distributor_history h2
+			WHERE h2.distributor_id = h.distributor_id AND h2.effective_period <= ?)`, period, period)
+	if err != nil {
+		return fmt.Errorf("tree at %s: %w", period, err)
+	}
+	for rows.Next() {
+		var n downline.TreeNode
+		var sponsor, parent sql.NullInt64
+		if err := rows.Scan(&n.ID, &sponsor, &parent, &n.PlacementSide, &n.Status); err != nil {
+			rows.Close()
+			return fmt.Errorf("tree at %s: %w", period, err)
+		}
+		n.SponsorID = downline.DistributorID(sponsor.Int64)
+		n.PlacementParentID = downline.DistributorID(parent.Int64)
+		overlay[n.ID] = n
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("tree at %s: %w", period, err)
+	}
+	rows, err = tx.query(ctx, `SELECT id, sponsor_id, placement_parent_id, placement_side, joined_at, status
+		FROM distributors WHERE joined_at < ? ORDER BY id`, encodeTime(per.End))
 	if err != nil {
 		return fmt.Errorf("tree at %s: %w", period, err)
 	}
@@ -307,6 +329,9 @@ func (db *DB) SponsorTreeAt(ctx context.Context, period string, fn func(downline
 		n.SponsorID = downline.DistributorID(sponsor.Int64)
 		n.PlacementParentID = downline.DistributorID(parent.Int64)
 		n.JoinedAt = decodeTime(joined)
+		if o, ok := overlay[n.ID]; ok {
+			n.SponsorID, n.PlacementParentID, n.PlacementSide, n.Status = o.SponsorID, o.PlacementParentID, o.PlacementSide, o.Status
+		}
 		if err := fn(n); err != nil {
 			return err
 		}
