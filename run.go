@@ -2,6 +2,7 @@ package downline
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -157,4 +158,78 @@ type RunService interface {
 	// FindRunLines returns the lines of a run earned by one distributor
 	// (0 for all), in line order.
 	FindRunLines(ctx context.Context, id RunID, earner DistributorID) ([]*CommissionLine, error)
+}
+
+// PeriodStatement is what one distributor's statement for a closed period
+// shows: every line the close paid or clawed back, and the movements of the
+// distributor's balance (what the company owes, earned plus payable minus
+// clawback receivable) over the transactions dated in the period. Clawbacks
+// and Paid are positive amounts that reduce the balance; Adjustments
+// carries its sign; Closing = Opening + Earned − Clawbacks + Adjustments −
+// Paid.
+type PeriodStatement struct {
+	Programme       string
+	DistributorID   DistributorID
+	DistributorName string
+	Period          string
+	Currency        string
+	Run             *Run
+	Lines           []*CommissionLine
+	Opening         int64
+	Earned          int64
+	Clawbacks       int64
+	Adjustments     int64
+	Paid            int64
+	Closing         int64
+}
+
+// Explain renders the line as one sentence a person can check by hand,
+// for example "20 % of 1000.00 EUR from distributor 2 = 200.00 EUR".
+func (l *CommissionLine) Explain(currency string) string {
+	m := func(v int64) string { return NewMoney(v, currency).String() }
+	s := formatPercent(l.RateNum, l.RateDen) + " of " + m(l.Basis) + " from distributor " + strconv.FormatInt(int64(l.Source), 10)
+	if l.Level > 0 {
+		s += ", level " + strconv.Itoa(l.Level)
+		if l.CompressedLevel != l.Level {
+			s += " (paid as level " + strconv.Itoa(l.CompressedLevel) + " after compression)"
+		}
+	}
+	if l.ScaleDen > 0 && l.ScaleNum != l.ScaleDen {
+		s += ", scaled by " + formatFraction(l.ScaleNum, l.ScaleDen) + " for the payout cap"
+	}
+	switch {
+	case l.Kind == "clawback":
+		s = "clawback of " + s + " refunded (refund " + strconv.FormatInt(int64(l.RefundID), 10) + " of order " +
+			strconv.FormatInt(int64(l.OrderID), 10) + ")"
+	case l.Withheld != "":
+		s += ", withheld by " + l.Withheld
+	}
+	return s + " = " + m(l.Amount)
+}
+
+// formatPercent writes num/den as a percentage with up to six decimals
+// ("20 %", "2.9 %"), or as a fraction when it does not terminate there.
+func formatPercent(num, den int64) string {
+	if den <= 0 {
+		return "?"
+	}
+	const scale = 1000000
+	v, err := MulDiv(num, 100*scale, den)
+	if err != nil || v*den != num*100*scale {
+		return formatFraction(num, den)
+	}
+	whole, frac := v/scale, v%scale
+	s := strconv.FormatInt(whole, 10)
+	if frac != 0 {
+		f := strconv.FormatInt(frac+scale, 10)[1:]
+		for f[len(f)-1] == '0' {
+			f = f[:len(f)-1]
+		}
+		s += "." + f
+	}
+	return s + " %"
+}
+
+func formatFraction(num, den int64) string {
+	return strconv.FormatInt(num, 10) + "/" + strconv.FormatInt(den, 10)
 }
