@@ -48,6 +48,8 @@ func share(k, n int) float64 {
 
 func medianInt(xs []int64) int64 { return compliance.Summarize(xs).Median }
 
+func meanInt(xs []int64) int64 { return compliance.Summarize(xs).Mean }
+
 func (w *world) metrics() metrics {
 	g, n0 := w.outcomes(0)
 	_, n1 := w.outcomes(1)

@@ -97,12 +97,15 @@ type Report struct {
 	// IncentiveRatio is E[ΔC | +1 customer] / E[ΔC | +1 recruit];
 	// IncentiveUnbounded is set (and the ratio 0) when a recruit is worth
 	// nothing and a customer something.
-	IncentiveRatio     float64   `json:"incentive_ratio"`
-	IncentiveUnbounded bool      `json:"incentive_unbounded"`
-	IRCustomerValue    float64   `json:"ir_customer_value"`
-	IRRecruitValue     float64   `json:"ir_recruit_value"`
-	IRSample           int       `json:"ir_sample"`
-	RDI                float64   `json:"rdi"`
+	IncentiveRatio     float64 `json:"incentive_ratio"`
+	IncentiveUnbounded bool    `json:"incentive_unbounded"`
+	IRCustomerValue    float64 `json:"ir_customer_value"`
+	IRRecruitValue     float64 `json:"ir_recruit_value"`
+	IRSample           int     `json:"ir_sample"`
+	RDI                float64 `json:"rdi"`
+	// PayToPlay is ∂(mean C)/∂p_q in major units: what buying to qualify
+	// adds to the average participant's pay per unit of p_q (0 when no plan
+	// threshold counts own purchases).
 	PayToPlay          float64   `json:"pay_to_play_sensitivity"`
 	SaturationMonth    Stat      `json:"saturation_month"` // 0 when S_r never falls below 0.5
 	MinDownline        int       `json:"min_downline"`

@@ -182,7 +182,9 @@ func replicate(ctx context.Context, plan *compplan.Plan, p *Params, rep, t0, win
 		}
 		base, _ := w.outcomes(0)
 		off, _ := qw.outcomes(0)
-		out.p2p = float64(medianInt(base)-medianInt(off)) / p.PQualify
+		// The mean, not the median: most participants earn nothing, so the
+		// median hides what buying to qualify pays the rest.
+		out.p2p = float64(meanInt(base)-meanInt(off)) / 100 / p.PQualify
 	}
 	return out, nil
 }
