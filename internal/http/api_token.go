@@ -1,6 +1,7 @@
 package http
 
 import (
+	"io"
 	"net/http"
 	"time"
 
@@ -39,6 +40,20 @@ func newTokenJSON(t *downline.APIToken) tokenJSON {
 	return out
 }
 
+// NewAPIToken returns a new API token for a user, to be stored with
+// APITokenService.CreateAPIToken, and its secret, to be shown once. The
+// secret is "dlt_" and 43 base64url characters of 32 random bytes; the
+// token keeps its SHA-256 and the first ten characters.
+func NewAPIToken(random io.Reader, user downline.UserID, name string, scopes []downline.Scope, expiresAt time.Time) (*downline.APIToken, string, error) {
+	secret, err := newSecretFrom(random, "dlt_")
+	if err != nil {
+		return nil, "", err
+	}
+	t := &downline.APIToken{UserID: user, Name: name, Prefix: secret[:10], Hash: secretHash(secret),
+		Scopes: scopes, ExpiresAt: expiresAt}
+	return t, secret, nil
+}
+
 // maxTokenDays bounds a token's lifetime.
 const maxTokenDays = 366
 
@@ -62,13 +77,11 @@ func (s *Server) handleAPITokenCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := credentialFrom(r.Context())
-	secret, err := s.newSecret("dlt_")
+	t, secret, err := NewAPIToken(s.rand(), c.user.ID, req.Name, nil, s.now().Add(time.Duration(req.ExpiresIn)*24*time.Hour))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	t := &downline.APIToken{UserID: c.user.ID, Name: req.Name, Prefix: secret[:10], Hash: secretHash(secret),
-		ExpiresAt: s.now().Add(time.Duration(req.ExpiresIn) * 24 * time.Hour)}
 	for _, sc := range req.Scopes {
 		scope := downline.Scope(sc)
 		// A token made with a token cannot gain scopes its maker lacks.

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -44,9 +45,13 @@ func credentialFrom(ctx context.Context) *credential {
 // newSecret returns a random secret of 32 bytes, base64url-encoded, with
 // a prefix naming its kind (so leaked tokens are recognisable in scans).
 func (s *Server) newSecret(prefix string) (string, error) {
+	return newSecretFrom(s.rand(), prefix)
+}
+
+func newSecretFrom(random io.Reader, prefix string) (string, error) {
 	b := make([]byte, 32)
-	if _, err := io.ReadFull(s.rand(), b); err != nil {
-		return "", err
+	if _, err := io.ReadFull(random, b); err != nil {
+		return "", fmt.Errorf("new secret: %w", err)
 	}
 	return prefix + base64.RawURLEncoding.EncodeToString(b), nil
 }
