@@ -251,12 +251,12 @@ func runReportIDS(e *env, args []string) error {
 	costs := fs.String("costs", "", "CSV of id,tracked_cost,personal_use per participant for the year (major units)")
 	contact := fs.String("contact", "", "contact for substantiation requests (required to publish)")
 	preferred := fs.Int("preferred-customers", 0, "number of preferred customers excluded from the population")
-	format := fs.String("format", "json", "json, csv or html")
+	format := fs.String("format", "json", "json, csv, html or pdf")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *format != "json" && *format != "csv" && *format != "html" {
-		return usageError{fmt.Errorf("report ids: --format must be json, csv or html, not %q", *format)}
+	if *format != "json" && *format != "csv" && *format != "html" && *format != "pdf" {
+		return usageError{fmt.Errorf("report ids: --format must be json, csv, html or pdf, not %q", *format)}
 	}
 	ms, err := loadResults(fs.Args())
 	if err != nil {
@@ -312,6 +312,8 @@ func runReportIDS(e *env, args []string) error {
 		return s.WriteCSV(e.stdout)
 	case "html":
 		return s.WriteHTML(e.stdout)
+	case "pdf":
+		return writeIDSPDF(e.stdout, s)
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")

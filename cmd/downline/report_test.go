@@ -60,6 +60,14 @@ func TestReportIDS(t *testing.T) {
 		len(s.PlanVersions) != 1 || s.PlanVersions[0] != "customer-first 2026.1" {
 		t.Errorf("ids = %+v", s)
 	}
+	pdf, _, err := runCmd(t, runReport, append([]string{"ids", "--contact", "c", "--format", "pdf"}, results...)...)
+	if err != nil || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Errorf("ids --format pdf: %v, starts %q", err, pdf[:min(len(pdf), 8)])
+	}
+	pdf2, _, _ := runCmd(t, runReport, append([]string{"ids", "--contact", "c", "--format", "pdf"}, results...)...)
+	if pdf != pdf2 {
+		t.Error("two PDFs of the same statement differ")
+	}
 	for _, f := range []string{"csv", "html"} {
 		out, _, err := runCmd(t, runReport, append([]string{"ids", "--contact", "c", "--format", f}, results...)...)
 		if err != nil || !strings.Contains(out, "zero") && !strings.Contains(out, "no compensation") {
