@@ -18,7 +18,12 @@ func benchTree(n int, seed uint64) []compplan.Distributor {
 	ds := make([]compplan.Distributor, n)
 	join := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range ds {
-		ds[i] = compplan.Distributor{ID: compplan.ID(i + 1), JoinedAt: join, Placement: 0}
+		ds[i] = compplan.Distributor{ID: compplan.ID(i + 1), JoinedAt: join}
+		if i > 0 {
+			// Binary placement filled breadth-first: i's placement parent is
+			// (i-1)/2, left for odd i.
+			ds[i].Placement, ds[i].Side = compplan.ID((i-1)/2+1), compplan.Side(2-i%2)
+		}
 		if i > 0 {
 			u := rng.Float64()
 			ds[i].Sponsor = compplan.ID(1 + int(float64(i)*u*u))
@@ -51,9 +56,13 @@ func benchAggregate(b testing.TB, p *compplan.Plan, t *compplan.Tree, per comppl
 }
 
 func BenchmarkEvaluate(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("unilevel-ranks/%d", n), func(b *testing.B) {
-			p, err := compplan.LoadPlan("../examples/plans/unilevel-ranks.yaml")
+	for _, c := range []struct {
+		plan string
+		n    int
+	}{{"unilevel-ranks", 100_000}, {"unilevel-ranks", 1_000_000}, {"binary-hybrid", 1_000_000}} {
+		n := c.n
+		b.Run(fmt.Sprintf("%s/%d", c.plan, n), func(b *testing.B) {
+			p, err := compplan.LoadPlan("../examples/plans/" + c.plan + ".yaml")
 			if err != nil {
 				b.Fatal(err)
 			}

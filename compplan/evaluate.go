@@ -333,25 +333,6 @@ func (r *Result) direct(bi int, b *Bonus) {
 	}
 }
 
-// activeAncestors returns, per distributor, the nearest active strict
-// ancestor (-1 when none): dynamic compression jumps along it.
-func (r *Result) activeAncestors() []int32 {
-	t := r.tree
-	aa := make([]int32, t.n)
-	for i := range t.n {
-		p := t.parent[i]
-		switch {
-		case p < 0:
-			aa[i] = -1
-		case r.active[p]:
-			aa[i] = p
-		default:
-			aa[i] = aa[p]
-		}
-	}
-	return aa
-}
-
 func (r *Result) unilevel(bi int, b *Bonus) {
 	t := r.tree
 	L := len(b.Levels)
@@ -359,37 +340,53 @@ func (r *Result) unilevel(bi int, b *Bonus) {
 	for k, l := range b.Levels {
 		req[k] = max(l.minRank, r.minRank[bi])
 	}
-	dynamic := b.Compression == CompressionDynamic
-	next := t.parent
-	if dynamic {
-		next = r.activeAncestors()
+	// One 8-byte record per upline, so a hop up the tree touches one
+	// cache line: the next upline (parent, or nearest active ancestor
+	// under dynamic compression), rank, gate flags and activity.
+	type upline struct {
+		next   int32
+		paid   int8
+		gate   uint8
+		active bool
+	}
+	up := make([]upline, t.n)
+	for i := range t.n {
+		nx := t.parent[i]
+		if b.Compression == CompressionDynamic && nx >= 0 && !r.active[nx] {
+			nx = up[nx].next
+		}
+		up[i] = upline{next: nx, paid: r.paid[i], gate: r.gate[i], active: r.active[i]}
+	}
+	rates := make([]Rate, L)
+	for k := range b.Levels {
+		rates[k] = b.Levels[k].Rate
 	}
 	one := Rate{1, 1}
-	gate, active, paid := r.gate, r.active, r.paid
 	r.parallelSources(bi, func(from, to int, lines *lineStore, earn []int64) {
 		for s := from; s < to; s++ {
 			basis := r.basisVol(b, s)
-			if basis <= 0 || !b.PayInactiveSellers && !active[s] {
+			if basis <= 0 || !b.PayInactiveSellers && !up[s].active {
 				continue
 			}
 			k := 1
-			for a := next[s]; a >= 0 && k <= L; a = next[a] {
-				if !active[a] {
+			for a := up[s].next; a >= 0 && k <= L; a = up[a].next {
+				u := up[a]
+				if !u.active {
 					k++ // no compression: the level is used up and its share is breakage
 					continue
 				}
-				if paid[a] < req[k-1] {
+				if u.paid < req[k-1] {
 					if !b.PassUpUnqualified {
 						k++ // occupies the level and forgoes it
 					}
 					continue
 				}
-				if rate := b.Levels[k-1].Rate; !rate.IsZero() {
-					amount, flags := MulRound(basis, rate, one), uint32(gate[a])
-					if flags != 0 {
+				if rate := rates[k-1]; rate.Num != 0 {
+					amount := MulRound(basis, rate, one)
+					if u.gate != 0 {
 						amount = 0
 					}
-					lines.add(a, int32(s), amount, packMeta(bi, k, 0)|flags<<16)
+					lines.add(a, int32(s), amount, packMeta(bi, k, 0)|uint32(u.gate)<<16)
 					earn[a] += amount
 				}
 				k++

@@ -12,7 +12,13 @@ import (
 // paths with GOMAXPROCS 1 and 2: the hash must not change, and the lines
 // must still add up to the totals.
 func TestParallelDeterminism(t *testing.T) {
-	p, err := compplan.LoadPlan("../examples/plans/unilevel-ranks.yaml")
+	for _, plan := range []string{"unilevel-ranks", "binary-hybrid", "stairstep-breakaway"} {
+		t.Run(plan, func(t *testing.T) { testParallelDeterminism(t, plan) })
+	}
+}
+
+func testParallelDeterminism(t *testing.T, plan string) {
+	p, err := compplan.LoadPlan("../examples/plans/" + plan + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
