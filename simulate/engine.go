@@ -38,42 +38,39 @@ func (w *world) pay(month int) (*compplan.Result, error) {
 		ds = append(ds, d)
 	}
 	w.dsBuf = ds
-	k := w.nameCap
+	// Distinct customers per agent over the plan's trailing window: those
+	// it currently owns that ordered in the window (the engine takes the
+	// count instead of customer ids carried in its state).
 	orders := grow(w.ordBuf, n)
 	w.ordBuf = orders
-	if w.needNames {
-		w.nameBuf = growStr(w.nameBuf, n*k)
-		w.nameLen = grow(w.nameLen, n)
-	}
+	act := grow(w.actBuf, n)
+	w.actBuf = act
+	from := month - w.plan.CustomerWindowMonths() + 1
 	for c := range w.cOwner {
-		if w.cDead[c] || int(w.cFrom[c]) > month {
-			continue
-		}
 		o := w.cOwner[c]
 		if o < 0 || !w.present(int(o), month) {
 			continue
 		}
-		orders[o]++
-		if w.needNames && int(w.nameLen[o]) < k {
-			w.nameBuf[int(o)*k+int(w.nameLen[o])] = w.cName[c]
-			w.nameLen[o]++
+		if !w.cDead[c] && int(w.cFrom[c]) <= month {
+			orders[o]++
+			w.cLast[c] = int16(month)
+		}
+		if int(w.cLast[c]) >= from && w.cLast[c] > 0 {
+			act[o]++
 		}
 	}
 	vs := w.vsBuf[:0]
 	for i := range n {
-		if !w.present(i, month) || w.cuvMonth[i] == 0 && w.pcvMonth[i] == 0 {
+		if !w.present(i, month) || w.cuvMonth[i] == 0 && w.pcvMonth[i] == 0 && act[i] == 0 {
 			continue
 		}
 		v := compplan.DistributorVolume{ID: compplan.ID(i + 1), Volume: compplan.Volume{
 			CuV: w.cuvMonth[i], PCV: w.pcvMonth[i], QV: w.cuvMonth[i] + w.pcvMonth[i], BV: w.cuvMonth[i],
 			CustomerOrders:  orders[i],
 			CustomerRevenue: w.cuvMonth[i], TotalRevenue: w.cuvMonth[i] + w.pcvMonth[i],
-		}}
+		}, ActiveCustomers: &act[i]}
 		if w.fastStart(i, month) {
 			v.Volume.FSV = w.cuvMonth[i]
-		}
-		if w.needNames {
-			v.Customers = w.nameBuf[i*k : i*k+int(w.nameLen[i])]
 		}
 		vs = append(vs, v)
 	}
@@ -212,11 +209,4 @@ func grow(buf []int32, n int) []int32 {
 	buf = buf[:n]
 	clear(buf)
 	return buf
-}
-
-func growStr(buf []string, n int) []string {
-	if cap(buf) < n {
-		return make([]string, n, n+n/4)
-	}
-	return buf[:n]
 }

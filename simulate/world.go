@@ -4,7 +4,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/downline/downline/compplan"
@@ -32,7 +31,7 @@ type world struct {
 	cKey   []uint64
 	cFrom  []int16 // first month it orders
 	cDead  []bool
-	cName  []string
+	cLast  []int16 // last month it ordered; 0 never
 
 	// per agent, cumulative over the horizon
 	gross, cost, fees, tools, pcvTot []int64
@@ -50,20 +49,12 @@ type world struct {
 	pEver                      int
 	aliveCustomers             int
 
-	state     *compplan.State
-	needNames bool
-	// nameCap is the largest customer-count threshold of the plan: the
-	// engine is sent at most this many customer ids per distributor and
-	// month, which decides every "at least k distinct customers in the
-	// trailing window" test exactly (a month with k ids reaches k alone;
-	// otherwise all ids are sent) at a fraction of the cost.
-	nameCap int
+	state *compplan.State
 	// reused buffers of pay
 	dsBuf       []compplan.Distributor
 	vsBuf       []compplan.DistributorVolume
 	ordBuf      []int32
-	nameBuf     []string
-	nameLen     []int32
+	actBuf      []int32
 	starts      []time.Time // start of month m at index m (1…Months+1)
 	qualify     []int64     // PV thresholds that count own purchases (pay-to-play)
 	noRecruitAt int         // from this month no one recruits; 0 never
@@ -88,19 +79,14 @@ func newWorld(p *Params, plan *compplan.Plan, rep int) *world {
 	for m := 1; m <= n+1; m++ {
 		w.starts[m] = periodOf(m).Start
 	}
-	w.nameCap = plan.Gates.MinActiveCustomers
 	for _, r := range plan.Ranks {
 		for _, q := range r.Requires {
-			if q.Metric == compplan.MetricActiveCustomers {
-				w.nameCap = max(w.nameCap, q.Count)
-			}
 			if q.Metric == compplan.MetricPV && plan.Volume.PersonalUse != nil {
 				w.qualify = append(w.qualify, q.Min)
 			}
 		}
 	}
 	slices.Sort(w.qualify)
-	w.needNames = w.nameCap > 0
 	w.scriptIdx = map[int]int32{}
 	return w
 }
@@ -112,7 +98,7 @@ func (w *world) clone() *world {
 	c.key, c.sponsor, c.join, c.left = slices.Clone(w.key), slices.Clone(w.sponsor), slices.Clone(w.join), slices.Clone(w.left)
 	c.effort, c.synth = slices.Clone(w.effort), slices.Clone(w.synth)
 	c.cOwner, c.cValue, c.cKey, c.cFrom = slices.Clone(w.cOwner), slices.Clone(w.cValue), slices.Clone(w.cKey), slices.Clone(w.cFrom)
-	c.cDead, c.cName = slices.Clone(w.cDead), slices.Clone(w.cName)
+	c.cDead = slices.Clone(w.cDead)
 	c.gross, c.cost, c.fees, c.tools, c.pcvTot = slices.Clone(w.gross), slices.Clone(w.cost), slices.Clone(w.fees), slices.Clone(w.tools), slices.Clone(w.pcvTot)
 	c.netHist, c.cumNet, c.breakEven = slices.Clone(w.netHist), slices.Clone(w.cumNet), slices.Clone(w.breakEven)
 	c.gross12, c.months = slices.Clone(w.gross12), slices.Clone(w.months)
@@ -121,7 +107,8 @@ func (w *world) clone() *world {
 	c.vemmaCand, c.vemmaPass = slices.Clone(w.vemmaCand), slices.Clone(w.vemmaPass)
 	c.pend = slices.Clone(w.pend)
 	c.pEverAt = slices.Clone(w.pEverAt)
-	c.dsBuf, c.vsBuf, c.ordBuf, c.nameBuf, c.nameLen = nil, nil, nil, nil, nil
+	c.dsBuf, c.vsBuf, c.ordBuf, c.actBuf = nil, nil, nil, nil
+	c.cLast = slices.Clone(w.cLast)
 	c.scriptIdx = maps.Clone(w.scriptIdx)
 	return &c
 }
@@ -172,9 +159,7 @@ func (w *world) addCustomer(owner int32, key uint64, month int, value int64) {
 	w.cKey = append(w.cKey, key)
 	w.cFrom = append(w.cFrom, int16(month))
 	w.cDead = append(w.cDead, false)
-	if w.needNames {
-		w.cName = append(w.cName, "c"+strconv.FormatUint(key, 36))
-	}
+	w.cLast = append(w.cLast, 0)
 	w.newCust[owner]++
 	w.aliveCustomers++
 }
