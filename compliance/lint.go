@@ -55,8 +55,9 @@ func (r LintReport) IsBlocked() bool {
 	return false
 }
 
-// Terms are the plan terms the linter needs that compplan.Plan does not
-// (yet) carry. The zero value means "not stated".
+// Terms are plan terms given outside the plan file, for example on the
+// command line. A non-zero field overrides the plan's own
+// (compplan.Plan.Compliance); the zero value means "as the plan says".
 type Terms struct {
 	ContractClauses  []string
 	ChangeNoticeDays int
@@ -117,7 +118,7 @@ func Lint(p *compplan.Plan, t Terms, jx []Profile, prm Params) LintReport {
 	if len(jx) == 0 {
 		jx = []Profile{Profiles()["US-FED"]}
 	}
-	l := &linter{p: p, prm: prm, jx: jx, t: t}
+	l := &linter{p: p, prm: prm, jx: jx, t: mergeTerms(p.Compliance, t)}
 	r := LintReport{Plan: p.ID, Version: p.Version}
 	for _, pr := range jx {
 		r.Jurisdictions = append(r.Jurisdictions, pr.Code)
@@ -256,4 +257,30 @@ func ratOf(r compplan.Rate) *big.Rat {
 		return new(big.Rat)
 	}
 	return big.NewRat(r.Num, r.Den)
+}
+
+// mergeTerms returns the plan's compliance terms with the non-zero fields
+// of t laid over them.
+func mergeTerms(c compplan.Compliance, t Terms) Terms {
+	out := Terms{ContractClauses: c.ContractClauses, ChangeNoticeDays: c.ChangeNoticeDays, First7dCap: c.First7dCap,
+		PlacementPolicy: c.PlacementPolicy, MandatoryEvents: c.MandatoryEvents, MarketSize: c.MarketSize}
+	if t.ContractClauses != nil {
+		out.ContractClauses = t.ContractClauses
+	}
+	if t.ChangeNoticeDays != 0 {
+		out.ChangeNoticeDays = t.ChangeNoticeDays
+	}
+	if t.First7dCap != 0 {
+		out.First7dCap = t.First7dCap
+	}
+	if t.PlacementPolicy != "" {
+		out.PlacementPolicy = t.PlacementPolicy
+	}
+	if t.MandatoryEvents != nil {
+		out.MandatoryEvents = t.MandatoryEvents
+	}
+	if t.MarketSize != 0 {
+		out.MarketSize = t.MarketSize
+	}
+	return out
 }

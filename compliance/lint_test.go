@@ -77,6 +77,10 @@ func TestLintFindings(t *testing.T) {
 		{"bare headcount rank", []string{"  - {id: R2, requires: [{metric: legs_with_volume, min: \"1500\", count: 3}]}",
 			"  - {id: R0, requires: [{metric: gv, min: \"0\"}]}\n  - {id: R2, requires: [{metric: legs_with_rank, rank: R0, count: 5}]}"},
 			Terms{}, "", "PL-05", LevelBlock, "ranks[2].requires[0]", "bare headcount"},
+		{"enrolled count", []string{`{metric: cuv, min: "1500"}`, `{metric: enrolled_count, count: 5}`},
+			Terms{}, "", "PL-05", LevelBlock, "ranks[0].requires[0].metric", "never participants"},
+		{"team size", []string{`{metric: cuv, min: "1500"}`, `{metric: team_size, count: 50}`},
+			Terms{}, "", "PL-05", LevelBlock, "ranks[0].requires[0].metric", "team_size"},
 		{"legs without volume", []string{`metric: legs_with_volume, min: "1500"`, `metric: legs_with_volume, min: "0"`},
 			Terms{}, "", "PL-05", LevelBlock, "ranks[1].requires[0].min", "bare headcount"},
 		{"mandatory fee", []string{"mandatory_fees: []", "mandatory_fees: [{id: admin, amount: \"49\"}]"},
@@ -110,6 +114,12 @@ func TestLintFindings(t *testing.T) {
 		{"UK first 7 days", nil, Terms{}, "UK", "PL-10", LevelBlock, "compliance.first7d_cap", "200.00"},
 		{"non-refundable training", []string{"commissionable: false, refundable: true", "commissionable: false, refundable: false"},
 			Terms{}, "", "PL-11", LevelBlock, "skus[2].refundable", "bootcamp"},
+		{"mandatory event in plan", []string{"cooling_off_days: 30", "cooling_off_days: 30\n  mandatory_events: [summit]"},
+			Terms{}, "", "PL-11", LevelBlock, "compliance.mandatory_events", "summit"},
+		{"spillover in plan", []string{"cooling_off_days: 30", "cooling_off_days: 30\n  placement_policy: sponsor_discretion", "bonuses:\n", "bonuses:\n  - {id: bin, kind: binary, basis: [bv], rate_pct: 1}\n"},
+			Terms{}, "US-GA", "PL-09", LevelBlock, "compliance.placement_policy", "sponsor_discretion"},
+		{"UK terms in plan but cap too high", []string{"cooling_off_days: 30", "cooling_off_days: 30\n  first7d_cap: \"250\"\n  change_notice_days: 60"},
+			Terms{}, "UK", "PL-10", LevelBlock, "compliance.first7d_cap", "250.00"},
 		{"mandatory event", nil, Terms{MandatoryEvents: []string{"summit"}}, "", "PL-11", LevelBlock, "compliance.mandatory_events", "summit"},
 		{"saturation", nil, Terms{MarketSize: 200}, "", "PL-05", LevelWarn, "ranks[1]", "1.50 %"},
 		{"no payout cap gate", []string{"payout_cap_pct: 35, ", ""}, Terms{}, "", "TX-08", LevelWarn, "gates.payout_cap_pct", "not enforced"},
@@ -134,6 +144,22 @@ func TestLintFindings(t *testing.T) {
 				t.Logf("  %s %s %s: %s", f.Severity, f.Rule, f.Path, f.Message)
 			}
 		})
+	}
+}
+
+func TestLintUKTermsPass(t *testing.T) {
+	p := loadVariant(t, "cooling_off_days: 30", `cooling_off_days: 30
+  first7d_cap: "200"
+  change_notice_days: 60
+  contract_clauses: [promoter_identity, products, participant_capacity, financial_obligations_12m,
+    cancellation_refund_buyback, compensation_plan, income_disclosure_link, statutory_statements, uk_statutory_warning]`)
+	jx, err := ParseJurisdictions("US,UK")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Lint(p, Terms{}, jx, DefaultParams())
+	for _, f := range r.Findings {
+		t.Errorf("unexpected finding %s %s at %s: %s", f.Severity, f.Rule, f.Path, f.Message)
 	}
 }
 
