@@ -23,6 +23,7 @@ func mustDistributors(tb testing.TB, db *sqlstore.DB, ds ...*downline.Distributo
 }
 
 func TestCreateDistributor(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		root, anna := dist("D-1", ""), dist("D-2", "D-1")
 		anna.PlacementParentRef, anna.PlacementSide, anna.ReferralCode = "D-1", downline.SideLeft, "ANNA"
@@ -47,6 +48,7 @@ func TestCreateDistributor(t *testing.T) {
 }
 
 func TestCreateDistributorIdempotent(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		mustDistributors(t, db, dist("D-1", ""), dist("D-2", "D-1"))
 		again := dist("D-2", "D-1")
@@ -76,6 +78,7 @@ func TestCreateDistributorIdempotent(t *testing.T) {
 }
 
 func TestCreateDistributorsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		tests := []struct {
 			name string
@@ -108,6 +111,7 @@ func TestCreateDistributorsAllOrNothing(t *testing.T) {
 }
 
 func TestDerivedReferralCodesAreUnique(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		a, b, c := dist("ab-1", ""), dist("AB1", ""), dist("a.b.1", "")
 		mustDistributors(t, db, a, b, c)
@@ -119,6 +123,7 @@ func TestDerivedReferralCodesAreUnique(t *testing.T) {
 }
 
 func TestFindDistributorsFilterAndPage(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		ds := []*downline.Distributor{dist("R", "")}
 		for _, e := range []string{"A", "B", "C", "D", "E"} {

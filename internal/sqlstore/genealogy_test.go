@@ -47,6 +47,7 @@ func id(tb testing.TB, db *sqlstore.DB, ext string) downline.DistributorID {
 }
 
 func TestMoveIsEffectiveDated(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		mustProgramme(t, db)
 		late := dist("LATE", "A")
@@ -90,6 +91,7 @@ func TestMoveIsEffectiveDated(t *testing.T) {
 }
 
 func TestMoveCannotCreateCycle(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		mustProgramme(t, db)
 		// R <- A <- B <- C, and R <- D.
@@ -124,6 +126,7 @@ func TestMoveCannotCreateCycle(t *testing.T) {
 }
 
 func TestMovePlacement(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		mustProgramme(t, db)
 		l := dist("L", "R")
@@ -145,6 +148,7 @@ func TestMovePlacement(t *testing.T) {
 }
 
 func TestUplineDownline(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		mustProgramme(t, db)
 		mustDistributors(t, db, dist("R", ""), dist("A", "R"), dist("B", "R"), dist("A1", "A"), dist("A2", "A"), dist("A11", "A1"))

@@ -11,6 +11,7 @@ import (
 )
 
 func TestCreateOrder(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		o := customerOrder("INV-1", "C-A1", "SUP", 2, at(time.March, 3))
@@ -34,6 +35,7 @@ func TestCreateOrder(t *testing.T) {
 }
 
 func TestCreateOrderIdempotent(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		mustOrders(t, db, customerOrder("INV-1", "C-A1", "SUP", 1, at(time.March, 3)))
@@ -56,6 +58,7 @@ func TestCreateOrderIdempotent(t *testing.T) {
 }
 
 func TestCreateOrdersAllOrNothing(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		bad := func(modify func(o *downline.Order)) *downline.Order {
@@ -103,6 +106,7 @@ func TestCreateOrdersAllOrNothing(t *testing.T) {
 }
 
 func TestFindOrdersFilter(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		mustOrders(t, db,
@@ -150,6 +154,7 @@ func TestFindOrdersFilter(t *testing.T) {
 // TestOrderPeriodInProgrammeZone: an order paid 2026-03-31 22:30 UTC is
 // paid 2026-04-01 00:30 in Berlin (UTC+2 in summer time): April.
 func TestOrderPeriodInProgrammeZone(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		o := customerOrder("LATE", "C-A1", "SEAT", 1, time.Date(2026, 3, 31, 22, 30, 0, 0, time.UTC))
@@ -166,6 +171,7 @@ func TestOrderPeriodInProgrammeZone(t *testing.T) {
 // TestConcurrentIdenticalOrders: two integrations reporting one charge at
 // the same moment store one order, and neither sees an error.
 func TestConcurrentIdenticalOrders(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		for round := range 5 {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRefunds(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		// INV-1: 3 × SUP (amount 300.00, CV 270.00, QV 240.00) and
@@ -106,6 +107,7 @@ func TestRefunds(t *testing.T) {
 // residue: a line of CV 100 for amount 300 refunded in three parts of 100
 // gives CV 33 (33.3 rounded), 33, and the remaining 34.
 func TestRefundRounding(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		o := customerOrder("INV-1", "C-A1", "SEAT", 1, at(time.March, 3))

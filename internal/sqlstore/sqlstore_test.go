@@ -53,6 +53,7 @@ func TestMigrationNameParity(t *testing.T) {
 }
 
 func TestMigrateTwice(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		applied, err := db.Migrate(ctx)
 		if err != nil {
@@ -100,6 +101,7 @@ func mustProgramme(tb testing.TB, db *sqlstore.DB) {
 }
 
 func TestProgramme(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		if _, err := db.FindProgramme(ctx); downline.ErrorCode(err) != downline.CodeNotFound {
 			t.Fatalf("FindProgramme on empty db error = %v, want CodeNotFound", err)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestPeriodVolumesByPurpose(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		own := func(ext string, purpose downline.OrderPurpose, sku string, qty int64) *downline.Order {
@@ -46,6 +47,7 @@ func TestPeriodVolumesByPurpose(t *testing.T) {
 }
 
 func TestActiveCustomerCounts(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		mustOrders(t, db,
@@ -86,6 +88,7 @@ func TestActiveCustomerCounts(t *testing.T) {
 // any sequence of order and refund batches (including failing ones), the
 // aggregates equal a recomputation from the stored orders and refunds.
 func TestVolumesMatchRecomputation(t *testing.T) {
+	t.Parallel()
 	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
 		seed(t, db)
 		purposes := []downline.OrderPurpose{downline.PurposeCustomerDirect, downline.PurposePersonalUse,
