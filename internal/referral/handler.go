@@ -5,11 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -21,10 +21,26 @@ const DefaultCookieWindow = 90 * 24 * time.Hour
 // DefaultCookieName names the attribution cookie.
 const DefaultCookieName = "downline_ref"
 
-var (
-	codePattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	campaignPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
-)
+// isCode reports whether s is a well-formed referral code: 1 to 64
+// letters, digits, '-' or '_'. (A loop, not a regexp: it runs on every
+// redirect.)
+func isCode(s string) bool { return isToken(s, false) }
+
+// isCampaign is isCode that also allows '.'.
+func isCampaign(s string) bool { return isToken(s, true) }
+
+func isToken(s string, dot bool) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || dot && c == '.') {
+			return false
+		}
+	}
+	return true
+}
 
 // Config configures a Handler. LandingURL, Codes, Recorder, Salt and Now
 // are required.
@@ -73,6 +89,8 @@ type Handler struct {
 
 	mu    sync.RWMutex
 	valid map[string]time.Time // code → cached until
+
+	macs sync.Pool // of keyed HMAC-SHA256 hashes, reset after use
 }
 
 // NewHandler checks cfg and returns a Handler.
@@ -123,11 +141,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if code == "" {
 		code, campaign = splitPath(r.URL.Path)
 	}
-	if campaign != "" && !campaignPattern.MatchString(campaign) {
+	if campaign != "" && !isCampaign(campaign) {
 		campaign = ""
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	if !codePattern.MatchString(code) || !h.isValid(r, code) {
+	if !isCode(code) || !h.isValid(r, code) {
 		http.Redirect(w, r, h.target(""), http.StatusFound)
 		return
 	}
@@ -195,13 +213,20 @@ func (h *Handler) isValid(r *http.Request, code string) bool {
 // attribution cookie.
 func (h *Handler) hasAttribution(r *http.Request) bool {
 	ck, err := r.Cookie(h.cookieName)
-	return err == nil && codePattern.MatchString(ck.Value)
+	return err == nil && isCode(ck.Value)
 }
 
 func (h *Handler) hash(s string) string {
-	m := hmac.New(sha256.New, h.cfg.Salt)
+	m, _ := h.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, h.cfg.Salt)
+	}
 	m.Write([]byte(s))
-	return hex.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	out := hex.EncodeToString(m.Sum(sum[:0]))
+	m.Reset()
+	h.macs.Put(m)
+	return out
 }
 
 func (h *Handler) clientIP(r *http.Request) string {

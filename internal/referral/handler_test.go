@@ -253,3 +253,33 @@ func TestNewHandlerRejectsBadConfig(t *testing.T) {
 		cfg.Recorder.Close(context.Background())
 	}
 }
+
+// Whatever the path, the handler redirects to the landing page, and only a
+// well-formed, known code reaches the Location and the cookie.
+func FuzzHandlerPath(f *testing.F) {
+	for _, s := range []string{"/r/ALICE", "/r/ALICE/spring", "/r/", "/r//x", "/r/ALICE/a/b", "/r/%00", "/r/BOB/..%2f"} {
+		f.Add(s)
+	}
+	sink := &memSink{}
+	rec := referral.NewRecorder(sink, referral.RecorderConfig{})
+	defer rec.Close(context.Background())
+	h, err := referral.NewHandler(referral.Config{LandingURL: "https://vendor.example/start?x=1",
+		Codes: &codeSet{codes: map[string]bool{"ALICE": true, "BOB": true}}, Recorder: rec, Salt: testSalt,
+		Now: func() time.Time { return testNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.URL.Path = path
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		loc := w.Result().Header.Get("Location")
+		if w.Code != http.StatusFound || !strings.HasPrefix(loc, "https://vendor.example/start?x=1") {
+			t.Fatalf("path %q: %d %q, want 302 to the landing page", path, w.Code, loc)
+		}
+		if rest := strings.TrimPrefix(loc, "https://vendor.example/start?x=1"); rest != "" && rest != "&ref=ALICE" && rest != "&ref=BOB" {
+			t.Fatalf("path %q: Location %q carries something other than a known code", path, loc)
+		}
+	})
+}
