@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/downline/downline"
 )
@@ -290,6 +291,14 @@ func (db *DB) SponsorTreeAt(ctx context.Context, period string, fn func(downline
 	if err != nil {
 		return err
 	}
+	return sponsorTreeAt(ctx, tx, period, per.End, fn)
+}
+
+// sponsorTreeAt streams, in tx, the tree at the end of period (which ends
+// at end), ordered by ID: one scan of distributors overlaid with the state
+// at the period's end of the distributors whose history changed after it.
+// Commission runs call it inside their own transaction.
+func sponsorTreeAt(ctx context.Context, tx *Tx, period string, end time.Time, fn func(downline.TreeNode) error) error {
 	overlay := map[downline.DistributorID]downline.TreeNode{}
 	rows, err := tx.query(ctx, `SELECT h.distributor_id, h.sponsor_id, h.placement_parent_id, h.placement_side, h.status
 		FROM distributor_history h
@@ -314,7 +323,7 @@ func (db *DB) SponsorTreeAt(ctx context.Context, period string, fn func(downline
 		return fmt.Errorf("tree at %s: %w", period, err)
 	}
 	rows, err = tx.query(ctx, `SELECT id, sponsor_id, placement_parent_id, placement_side, joined_at, status
-		FROM distributors WHERE joined_at < ? ORDER BY id`, encodeTime(per.End))
+		FROM distributors WHERE joined_at < ? ORDER BY id`, encodeTime(end))
 	if err != nil {
 		return fmt.Errorf("tree at %s: %w", period, err)
 	}
