@@ -40,7 +40,7 @@ const (
 
 // PayoutDetails are where and how a distributor is paid. Only the fields of
 // the method are used: IBAN and BIC for SEPA, routing and account number
-// for ACH, Email for PayPal and Wise.
+// for ACH, Email for PayPal, IBAN (and optionally Email) for Wise.
 type PayoutDetails struct {
 	DistributorID DistributorID
 	Method        PayoutMethod
@@ -76,8 +76,10 @@ func (d *PayoutDetails) Validate() error {
 		return bad("account number", "is required for ACH")
 	case d.Method == PayoutACH && d.AccountType != "checking" && d.AccountType != "savings":
 		return bad("account type", "must be checking or savings")
-	case (d.Method == PayoutPayPal || d.Method == PayoutWise) && d.Email == "":
-		return bad("email", "is required for "+string(d.Method))
+	case d.Method == PayoutPayPal && d.Email == "":
+		return bad("email", "is required for PayPal")
+	case d.Method == PayoutWise && d.IBAN == "":
+		return bad("IBAN", "is required for Wise")
 	case d.Method != PayoutACH && d.AccountType != "":
 		return bad("account type", "is only for ACH")
 	}

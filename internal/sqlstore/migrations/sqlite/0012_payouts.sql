@@ -15,7 +15,8 @@ CREATE TABLE payout_details (
 	updated_at BIGINT NOT NULL,
 	CHECK (method <> 'sepa' OR length(iban) > 0),
 	CHECK (method <> 'ach' OR (length(routing_number) = 9 AND length(account_number) > 0)),
-	CHECK (method NOT IN ('paypal', 'wise') OR length(email) > 0)
+	CHECK (method <> 'paypal' OR length(email) > 0),
+	CHECK (method <> 'wise' OR length(iban) > 0)
 );
 
 CREATE TABLE payout_batches (
