@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -118,8 +119,78 @@ func BenchmarkHash(b *testing.B) {
 func cpuTime() int64 {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	if os.Getenv("ENGINE_SYS") == "faults" {
+		return ru.Minflt
+	}
 	if os.Getenv("ENGINE_SYS") != "" {
 		return ru.Stime.Nano()
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// BenchmarkPhases10M measures each phase at 10M distributors and 100M
+// orders (grouped by distributor, as gen and the store emit them). It
+// needs about 3 GB and runs only when DOWNLINE_BENCH_10M is set.
+func BenchmarkPhases10M(b *testing.B) {
+	if os.Getenv("DOWNLINE_BENCH_10M") == "" {
+		b.Skip("set DOWNLINE_BENCH_10M=1 to run the 10M/100M benchmark")
+	}
+	n, per := 10_000_000, 10
+	if s := os.Getenv("DOWNLINE_BENCH_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	plan := "unilevel-ranks"
+	if s := os.Getenv("DOWNLINE_BENCH_PLAN"); s != "" {
+		plan = s
+	}
+	p, err := compplan.LoadPlan("../examples/plans/" + plan + ".yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	period, _ := compplan.ParsePeriod("2026-10", time.UTC)
+	ds := benchTree(n, 1)
+	for range b.N {
+		phase := func(name string, f func()) {
+			c0, w0 := cpuTime(), time.Now()
+			f()
+			b.Logf("%-10s wall %7.3f s  cpu %7.3f s", name, time.Since(w0).Seconds(), float64(cpuTime()-c0)/1e9)
+		}
+		var t *compplan.Tree
+		phase("tree", func() {
+			if t, err = compplan.NewTree(ds); err != nil {
+				b.Fatal(err)
+			}
+		})
+		a := compplan.NewAggregator(p, t, period)
+		phase("aggregate", func() {
+			rng := rand.New(rand.NewPCG(1, 3))
+			paid := period.Start.Unix() + 3600
+			for i := range n {
+				if i%10 >= 6 {
+					continue // 60 % buy
+				}
+				for k := range per * 10 / 6 {
+					cv := int64(1000 + rng.IntN(20000))
+					pu := compplan.PurposeCustomerDirect
+					if k == 0 {
+						pu = compplan.PurposePersonalUse
+					}
+					if err := a.AddRow(compplan.ID(i+1), pu, paid, cv, cv, cv, 0, false); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+		var res *compplan.Result
+		phase("evaluate", func() {
+			if res, err = compplan.EvaluateVolumes(a, nil); err != nil {
+				b.Fatal(err)
+			}
+		})
+		var h string
+		phase("hash", func() { h = res.HashHex() })
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.Logf("lines %d, hash %s, heap sys %.2f GB", res.NumLines(), h[:16], float64(ms.HeapSys)/1e9)
+	}
 }

@@ -33,8 +33,8 @@ import (
 func (r *Result) Hash() [32]byte {
 	nd := r.tree.n
 	nb := len(r.plan.Bonuses)
-	dBlocks := (nd + chunkSize - 1) / chunkSize
-	lBlocks := (r.lines.n + chunkSize - 1) / chunkSize
+	dBlocks := (nd + hashBlock - 1) / hashBlock
+	lBlocks := (r.lines.n + hashBlock - 1) / hashBlock
 	digests := make([][32]byte, dBlocks+lBlocks)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -46,10 +46,10 @@ func (r *Result) Hash() [32]byte {
 			for k := range jobs {
 				h := sha256.New()
 				if k < dBlocks {
-					r.hashDistributors(h.Write, &buf, k*chunkSize, min((k+1)*chunkSize, nd))
+					r.hashDistributors(h.Write, &buf, k*hashBlock, min((k+1)*hashBlock, nd))
 				} else {
 					c := k - dBlocks
-					r.hashLines(h.Write, &buf, c*chunkSize, min((c+1)*chunkSize, r.lines.n))
+					r.hashLines(h.Write, &buf, c*hashBlock, min((c+1)*hashBlock, r.lines.n))
 				}
 				h.Sum(digests[k][:0])
 			}

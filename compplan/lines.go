@@ -10,8 +10,9 @@ import "sort"
 // chunk may be partly filled; ends locates a line.
 
 const (
-	chunkBits = 16
-	chunkSize = 1 << chunkBits
+	firstChunk = 1 << 12 // lines in the first chunk; each next one doubles
+	maxChunk   = 1 << 20 // up to this many lines (20 MB)
+	hashBlock  = 1 << 16 // lines (or distributors) per hashed block
 )
 
 // Line flags.
@@ -25,10 +26,10 @@ const (
 )
 
 type lineChunk struct {
-	earner [chunkSize]int32
-	source [chunkSize]int32
-	amount [chunkSize]int64
-	meta   [chunkSize]uint32 // bonus | level<<8 | flags<<16
+	earner []int32
+	source []int32
+	amount []int64
+	meta   []uint32 // bonus | level<<8 | flags<<16
 }
 
 type lineStore struct {
@@ -44,8 +45,12 @@ func packMeta(bonus, level, flags int) uint32 {
 }
 
 func (m *lineStore) add(earner, source int32, amount int64, meta uint32) {
-	if m.curN == chunkSize || m.cur == nil {
-		m.cur = new(lineChunk)
+	if m.cur == nil || m.curN == len(m.cur.meta) {
+		size := firstChunk
+		if m.cur != nil {
+			size = min(2*len(m.cur.meta), maxChunk)
+		}
+		m.cur = newChunk(size)
 		m.chunks = append(m.chunks, m.cur)
 		m.ends = append(m.ends, m.n)
 		m.curN = 0
@@ -75,10 +80,7 @@ func (m *lineStore) appendStore(o *lineStore) {
 
 // locate returns the chunk and offset of line i.
 func (m *lineStore) locate(i int) (*lineChunk, int) {
-	c := i >> chunkBits
-	if c >= len(m.ends) || m.ends[c] <= i || c > 0 && m.ends[c-1] > i {
-		c = sort.SearchInts(m.ends, i+1)
-	}
+	c := sort.SearchInts(m.ends, i+1)
 	if c > 0 {
 		return m.chunks[c], i - m.ends[c-1]
 	}
@@ -117,4 +119,9 @@ func (m *lineStore) each(from, to int, f func(j int, ch *lineChunk, k int)) {
 			f(j, ch, j-base)
 		}
 	}
+}
+
+// newChunk allocates a chunk of size lines.
+func newChunk(size int) *lineChunk {
+	return &lineChunk{earner: make([]int32, size), source: make([]int32, size), amount: make([]int64, size), meta: make([]uint32, size)}
 }
