@@ -159,6 +159,12 @@ func (p *page) signIn(email, sel string) {
 	p.do("after sign-in", chromedp.WaitVisible(chromedp.CSS(sel)))
 }
 
+// count returns how many elements match sel.
+func (p *page) count(sel string) int {
+	p.t.Helper()
+	return evalIn[int](p, fmt.Sprintf("document.querySelectorAll(%q).length", sel))
+}
+
 // fill sets the named fields of the form matching sel and submits it
 // through its submit button, as a person would.
 func (p *page) fill(sel string, fields map[string]string) {
@@ -177,10 +183,11 @@ func mustJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-// wantContains fails unless got contains want.
+// wantContains fails unless got contains want, ignoring case (badges
+// are capitalised by CSS).
 func wantContains(t *testing.T, what, got, want string) {
 	t.Helper()
-	if !strings.Contains(got, want) {
+	if !strings.Contains(strings.ToLower(got), strings.ToLower(want)) {
 		t.Errorf("%s = %q, want it to contain %q", what, got, want)
 	}
 }
@@ -219,8 +226,56 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
-// adminFlows walks the console: periods, payouts and the rest.
-func adminFlows(t *testing.T, p *page, f *webFixture) {}
+// adminFlows walks the console: close the last period, create a payout
+// batch, export it and mark an item paid.
+func adminFlows(t *testing.T, p *page, f *webFixture) {
+	last := f.periods[len(f.periods)-1]
+	p.open("/admin/periods", "#period-"+last)
+	wantContains(t, "period row", p.text("#period-"+last), "previewed")
+	p.shot("admin-periods")
 
-// portalFlows walks the portal: team, deals, statements and the rest.
-func portalFlows(t *testing.T, p *page, f *webFixture) {}
+	p.open("/admin/periods/"+last, "#close")
+	p.shot("admin-period-close")
+	evalIn[bool](p, "window.confirm = () => true, true")
+	p.fill("#close form", map[string]string{"confirm": last})
+	p.do("close the period", chromedp.WaitVisible(chromedp.CSS(".flash")))
+	wantContains(t, "after close", p.text(".flash"), "is closed")
+	if p.count("#close") != 0 {
+		t.Errorf("the close form is still shown after the close")
+	}
+
+	p.open("/admin/payouts", "#method")
+	p.shot("admin-payouts")
+	p.fill("form[action='/admin/payouts']", map[string]string{"method": "paypal", "minimum": "1.00"})
+	p.do("create a batch", chromedp.WaitVisible(chromedp.CSS("#batch-amount")))
+	wantContains(t, "after create", p.text(".flash"), "created")
+	if n := p.text("#batch-sent"); n == "0" {
+		t.Errorf("the batch has no payments")
+	}
+	csv := evalIn[string](p, `fetch(document.querySelector("#export").href).then(r => r.text())`)
+	if rows := strings.Count(csv, "\n"); rows == 0 || !strings.Contains(csv, "@pay.example") {
+		t.Errorf("export = %q, want PayPal rows with the payees' emails", csv[:min(len(csv), 200)])
+	}
+	p.shot("admin-payout-batch")
+	evalIn[bool](p, `document.querySelector("button[value=paid]").click(), true`)
+	p.do("mark paid", chromedp.WaitVisible(chromedp.CSS(".flash")))
+	wantContains(t, "after mark", p.text(".flash"), "marked paid")
+}
+
+// portalFlows walks the portal: register a deal and open a statement.
+func portalFlows(t *testing.T, p *page, f *webFixture) {
+	p.open("/portal/deals", "#organisation")
+	p.fill("form[action='/portal/deals']", map[string]string{"organisation": "Acme Analytics GmbH", "domain": "https://www.acme-analytics.example/"})
+	p.do("register a deal", chromedp.WaitVisible(chromedp.CSS("#deals")))
+	wantContains(t, "deals table", p.text("#deals"), "acme-analytics.example")
+	wantContains(t, "deals table", p.text("#deals"), "pending")
+	p.shot("portal-deals")
+
+	p.open("/portal/statements", "#statements")
+	p.shot("portal-statements")
+	head := evalIn[string](p, `fetch(document.querySelector("#statements a").href).then(r => r.headers.get("content-type") + " " + r.status)`)
+	if head != "application/pdf 200" {
+		t.Errorf("statement = %q, want application/pdf 200", head)
+	}
+	p.do("open a statement", chromedp.Navigate(p.base+"/portal/statements/"+f.periods[0]+".pdf"))
+}

@@ -58,7 +58,20 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /signin", s.handleWebSignInCreate)
 	mux.HandleFunc("POST /signout", s.handleWebSignOut)
 	mux.HandleFunc("GET /portal", s.handleWebPortalDashboard)
+	mux.HandleFunc("GET /portal/deals", s.handleWebDealIndex)
+	mux.HandleFunc("POST /portal/deals", s.handleWebDealCreate)
+	mux.HandleFunc("GET /portal/statements", s.handleWebStatementIndex)
+	mux.HandleFunc("GET /portal/statements/{file}", s.handleWebStatementPDF)
 	mux.HandleFunc("GET /admin", s.handleWebAdminOverview)
+	mux.HandleFunc("GET /admin/periods", s.handleWebPeriodIndex)
+	mux.HandleFunc("GET /admin/periods/{period}", s.handleWebPeriodView)
+	mux.HandleFunc("POST /admin/periods/{period}/preview", s.handleWebPeriodPreview)
+	mux.HandleFunc("POST /admin/periods/{period}/close", s.handleWebPeriodClose)
+	mux.HandleFunc("GET /admin/payouts", s.handleWebPayoutIndex)
+	mux.HandleFunc("POST /admin/payouts", s.handleWebPayoutCreate)
+	mux.HandleFunc("GET /admin/payouts/{id}", s.handleWebPayoutView)
+	mux.HandleFunc("GET /admin/payouts/{id}/export", s.handleWebPayoutExport)
+	mux.HandleFunc("POST /admin/payouts/{id}/items/{item}", s.handleWebPayoutItemMark)
 	// ---- End of back office. ----
 
 	for pattern, h := range s.Mounts {

@@ -111,6 +111,7 @@ func mustParsePages() map[string]*template.Template {
 			return t.UTC().Format("2 Jan 2006 15:04 UTC")
 		},
 		"day": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"sub": func(a, b int64) int64 { return a - b },
 	}
 	names, err := fs.Glob(htmlFiles, "html/*.html")
 	if err != nil {
