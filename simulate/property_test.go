@@ -74,3 +74,25 @@ func FuzzReadParams(f *testing.F) {
 		}
 	})
 }
+
+func TestRunGrid(t *testing.T) {
+	plan := mustPlan(t, "testdata/reference.yaml")
+	base := smallParams(2)
+	base.Months, base.Replications = 12, 1
+	sc := SensitivityGrid(base)
+	if len(sc) != 27 {
+		t.Fatalf("grid has %d scenarios, want 27", len(sc))
+	}
+	res, gate, err := RunGrid(context.Background(), plan, sc[:3], Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 3 || gate.ID != "SIM-01" || (gate.Status != "PASS" && gate.Status != "FAIL") {
+		t.Errorf("RunGrid = %d results, gate %+v", len(res), gate)
+	}
+	for _, r := range res {
+		if r.IR < 0 || r.LossRate < 0 || r.LossRate > 1 {
+			t.Errorf("scenario %s: IR %v, loss %v", r.Scenario, r.IR, r.LossRate)
+		}
+	}
+}

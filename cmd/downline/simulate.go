@@ -30,6 +30,8 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "", "directory for the JSON, CSV and HTML reports")
 	workers := fs.Int("workers", 0, "replications run at once (default GOMAXPROCS; the output does not depend on it)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	grid := fs.Bool("grid", false, "also run the §6.5 sensitivity grid (λ_c × λ_r × σ_e, 27 scenarios) and judge SIM-01 over it")
+	gridReps := fs.Int("grid-replications", 10, "replications per grid scenario")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -97,6 +99,42 @@ func runSimulate(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("simulate: %w", err)
 	}
 	var failed []string
+	if *grid {
+		plan, err := compplan.LoadPlan(*planPath)
+		if err != nil {
+			return usageError{err}
+		}
+		base := p
+		base.Replications = *gridReps
+		scenarios := simulate.SensitivityGrid(base)
+		o := simulate.Options{Workers: *workers}
+		if !*quiet {
+			o.Progress = progressBar(e.stderr, plan.ID+" grid")
+		}
+		res, gate, err := simulate.RunGrid(ctx, plan, scenarios, o)
+		if !*quiet {
+			fmt.Fprintln(e.stderr)
+		}
+		if err != nil {
+			return fmt.Errorf("simulate grid: %w", err)
+		}
+		ew := &errWriter{w: e.stdout}
+		ew.printf("\nsensitivity grid (%d replications each)\n%-32s %10s %10s %8s\n", *gridReps, "scenario", "IR", "loss rate", "RDI")
+		for _, g := range res {
+			ir := fmt.Sprintf("%.2f", g.IR)
+			if g.Unbounded {
+				ir = "unbounded"
+			}
+			ew.printf("%-32s %10s %9.1f%% %8.3f\n", g.Scenario, ir, 100*g.LossRate, g.RDI)
+		}
+		ew.printf("%s grid %-6s %s: %s\n", plan.ID, gate.Status, gate.ID, gate.Detail)
+		if ew.err != nil {
+			return fmt.Errorf("simulate: %w", ew.err)
+		}
+		if gate.Status == "FAIL" {
+			failed = append(failed, plan.ID+" grid "+gate.ID)
+		}
+	}
 	for _, r := range reports {
 		for _, g := range r.Gates {
 			if g.Status == "FAIL" {

@@ -82,3 +82,18 @@ func TestSimulateUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestSimulateGrid(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "params.json")
+	if err := os.WriteFile(path, []byte(`{"months": 6, "replications": 1, "p_max": 100, "c_max": 1000, "founders": 3, "ir_sample": 5}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, runSimulate, "--plan", customerFirst, "--params", path, "--grid", "--grid-replications", "1", "--quiet")
+	var be blockedError
+	if err != nil && !errors.As(err, &be) {
+		t.Fatalf("simulate --grid: %v", err)
+	}
+	if strings.Count(out, "λc=") != 27 || !strings.Contains(out, "grid PASS   SIM-01") && !strings.Contains(out, "grid FAIL   SIM-01") {
+		t.Errorf("grid output:\n%s", out)
+	}
+}
