@@ -19,8 +19,9 @@ import (
 //
 // with amounts and volumes as decimal strings in major units, IDs as
 // strings, distributors by ascending ID and lines in canonical order.
-// Extra fields (rpcv, sponsor, binary figures, withheld, scale, plan
-// version, total_cv, budget) are added; none of the listed ones change.
+// Extra fields (rpcv, sponsor, legs, binary and stair-step figures,
+// withheld, scale, plan version, total_cv, budget) are added; none of the
+// listed ones change.
 func (r *Result) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	p := r.plan
@@ -54,6 +55,16 @@ func (r *Result) WriteJSON(w io.Writer) error {
 		}
 		if d.Withheld != "" {
 			fmt.Fprintf(bw, ", \"withheld\": %s", q(d.Withheld))
+		}
+		if legs := r.Legs(int(i)); len(legs) > 0 {
+			bw.WriteString(", \"legs\": [")
+			for k, l := range legs {
+				if k > 0 {
+					bw.WriteString(", ")
+				}
+				fmt.Fprintf(bw, "{\"head\": %s, \"gv\": %s}", q(strconv.FormatInt(int64(l.Head), 10)), m(l.GV))
+			}
+			bw.WriteString("]")
 		}
 		bw.WriteString(", \"earnings\": {")
 		for bi, v := range d.Earnings {

@@ -23,7 +23,10 @@ func (r Rate) Less(s Rate) bool {
 	if r.Den == 0 || s.Den == 0 {
 		return r.Num == 0 && s.Num != 0
 	}
-	return new(big.Int).Mul(big.NewInt(r.Num), big.NewInt(s.Den)).Cmp(new(big.Int).Mul(big.NewInt(s.Num), big.NewInt(r.Den))) < 0
+	// Rates are non-negative: compare r.Num×s.Den with s.Num×r.Den in 128 bits.
+	h1, l1 := bits.Mul64(uint64(r.Num), uint64(s.Den))
+	h2, l2 := bits.Mul64(uint64(s.Num), uint64(r.Den))
+	return h1 < h2 || h1 == h2 && l1 < l2
 }
 
 // Sub returns r-s, or zero when s >= r.

@@ -2,6 +2,7 @@ package compplan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -212,6 +213,7 @@ func (r *Result) Explain(j int) string {
 	default:
 		r.explain4(&sb, j, l)
 	}
+	r.personalUseNote(&sb, l)
 	return r.scaled(&sb, l)
 }
 
@@ -248,4 +250,21 @@ func withheldReason(w string, p *Plan) string {
 		}
 	}
 	return strings.Join(s, "; ")
+}
+
+// personalUseNote names the TX-03 cap when it cut the personal-use part of
+// a line's basis.
+func (r *Result) personalUseNote(sb *strings.Builder, l Line) {
+	b := &r.plan.Bonuses[r.plan.BonusIndex(l.Bonus)]
+	if l.Cap || b.Kind == KindPool || b.Kind == KindMatching || b.Kind == KindBinary || !slices.Contains(b.Basis, BasisRPCV) {
+		return
+	}
+	s, _ := r.Index(l.Source)
+	if b.Kind == KindStairStep && l.Earner != l.Source {
+		return
+	}
+	if r.pcv[s] > r.rpcv[s] {
+		m := func(v int64) string { return FormatMoney(v, r.plan.MinorDigits) }
+		fmt.Fprintf(sb, " (personal use %s capped to %s by TX-03)", m(r.pcv[s]), m(r.rpcv[s]))
+	}
 }
