@@ -10,6 +10,9 @@ import (
 // runAudit works on the audit log; its one verb, verify, checks the hash
 // chain from the first entry to the last.
 func runAudit(ctx context.Context, e *env, args []string) error {
+	if groupHelp(e, "audit", "verify", args) {
+		return nil
+	}
 	if len(args) == 0 || args[0] != "verify" {
 		return usageError{fmt.Errorf("usage: downline audit verify [flags]")}
 	}

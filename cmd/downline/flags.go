@@ -37,3 +37,13 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 type helpShown struct{}
 
 func (helpShown) Error() string { return "help shown" }
+
+// groupHelp handles --help for a command made of subcommands: when args
+// asks for help it prints the synopsis to stdout and reports true.
+func groupHelp(e *env, name, subcommands string, args []string) bool {
+	if len(args) == 0 || (args[0] != "-h" && args[0] != "--help" && args[0] != "help") {
+		return false
+	}
+	fmt.Fprintf(e.stdout, "Usage: downline %s <%s> [flags]\n\nRun 'downline %s <subcommand> --help' for its flags.\n", name, subcommands, name)
+	return true
+}

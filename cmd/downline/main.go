@@ -51,6 +51,12 @@ func commands() []command {
 		{"lint", "check a compensation plan against the compliance rules", runLint},
 		{"simulate", "simulate a plan's outcomes for participants before launch", runSimulate},
 		{"report", "income disclosure, compliance and income-source reports", runReport},
+		{"plan", "store and activate compensation plan versions", runPlan},
+		{"run", "list, preview, diff and close commission runs", runRun},
+		{"payout", "release holds, create, export and mark payout batches", runPayout},
+		{"statement", "write a distributor's statement for a period (PDF or CSV)", runStatement},
+		{"user", "create sign-ins for operators and distributors", runUser},
+		{"audit", "verify the hash chain of the audit log", runAudit},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

@@ -10,6 +10,9 @@ import (
 
 // runPlan dispatches "downline plan activate".
 func runPlan(ctx context.Context, e *env, args []string) error {
+	if groupHelp(e, "plan", "activate", args) {
+		return nil
+	}
 	if len(args) == 0 || args[0] != "activate" {
 		return usageError{fmt.Errorf("plan: want the subcommand activate")}
 	}

@@ -15,6 +15,9 @@ import (
 // runUser manages user accounts; its one verb, create, bootstraps the
 // first administrator.
 func runUser(ctx context.Context, e *env, args []string) error {
+	if groupHelp(e, "user", "create", args) {
+		return nil
+	}
 	if len(args) == 0 || args[0] != "create" {
 		return usageError{fmt.Errorf("usage: downline user create --email EMAIL --role ROLE [flags]")}
 	}
