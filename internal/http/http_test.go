@@ -45,7 +45,8 @@ type fixture struct {
 // DefaultPasswordParams.
 var testPassword = dlhttp.PasswordParams{Memory: 64, Time: 1, Threads: 1}
 
-func newFixture(t *testing.T) *fixture {
+// newFixture builds the fixture; opts adjust the server before it starts.
+func newFixture(t *testing.T, opts ...func(*dlhttp.Server)) *fixture {
 	t.Helper()
 	db := sqlstoretest.OpenSQLite(t)
 	f := &fixture{db: db, tokens: map[downline.Role]string{}, dist: map[string]*downline.Distributor{},
@@ -98,6 +99,9 @@ func newFixture(t *testing.T) *fixture {
 			f.resets[u.Email] = token
 			return nil
 		},
+	}
+	for _, o := range opts {
+		o(f.srv)
 	}
 	f.ts = httptest.NewServer(f.srv.Handler())
 	t.Cleanup(f.ts.Close)
