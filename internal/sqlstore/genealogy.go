@@ -28,7 +28,9 @@ func currentPeriod(ctx context.Context, tx *Tx) (string, error) {
 
 // recordHistory stores d's current sponsor, placement and status as
 // effective from the current period, replacing an earlier change made in
-// the same period.
+// the same period. Every write that changes a distributor's sponsor,
+// placement or status must call it in the same transaction: sponsorTreeAt
+// relies on the distributors row being the latest history row.
 func recordHistory(ctx context.Context, tx *Tx, d *downline.Distributor) error {
 	period, err := currentPeriod(ctx, tx)
 	if err != nil {

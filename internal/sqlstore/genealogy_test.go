@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/downline/downline/internal/sqlstore"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"pgregory.net/rapid"
 )
 
 // tree returns the sponsor tree at the end of period as child -> sponsor
@@ -186,5 +188,64 @@ func TestUplineDownline(t *testing.T) {
 			t.Errorf("Downline(999) error = %v, want CodeNotFound", err)
 		}
 		_ = cmpopts.EquateEmpty()
+	})
+}
+
+// TestMovesProperty: under any sequence of moves over several months, the
+// tree never has a cycle, and the tree at a period end never changes once
+// the period is over.
+func TestMovesProperty(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		mustProgramme(t, db)
+		const n = 12
+		var ds []*downline.Distributor
+		for i := 1; i <= n; i++ {
+			sponsor := ""
+			if i > 1 {
+				sponsor = fmt.Sprintf("P%d", (i-1)/2+1) // a binary-shaped sponsor tree
+			}
+			ds = append(ds, dist(fmt.Sprintf("P%d", i), sponsor))
+		}
+		mustDistributors(t, db, ds...)
+		month := 0
+		snapshots := map[string]map[downline.DistributorID]downline.DistributorID{}
+		treeAt := func(rt *rapid.T, period string) map[downline.DistributorID]downline.DistributorID {
+			m := map[downline.DistributorID]downline.DistributorID{}
+			if err := db.SponsorTreeAt(ctx, period, func(nd downline.TreeNode) error { m[nd.ID] = nd.SponsorID; return nil }); err != nil {
+				rt.Fatal(err)
+			}
+			for start := range m { // walking up from every node must reach a root
+				seen := map[downline.DistributorID]bool{}
+				for cur := start; cur != 0; cur = m[cur] {
+					if seen[cur] {
+						rt.Fatalf("tree at %s has a cycle through %d", period, cur)
+					}
+					seen[cur] = true
+				}
+			}
+			return m
+		}
+		rapid.Check(t, func(rt *rapid.T) {
+			month++
+			now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC).AddDate(0, month, 0)
+			db.Now = func() time.Time { return now }
+			period := now.Format("2006-01")
+			for range rapid.IntRange(0, 4).Draw(rt, "moves") {
+				who := downline.DistributorID(rapid.IntRange(1, n).Draw(rt, "who"))
+				to := downline.DistributorID(rapid.IntRange(0, n).Draw(rt, "to"))
+				_, err := db.MoveDistributor(ctx, who, downline.DistributorMove{SponsorID: &to})
+				if err != nil && downline.ErrorCode(err) != downline.CodeConflict {
+					rt.Fatalf("MoveDistributor(%d under %d): %v", who, to, err)
+				}
+			}
+			snapshots[period] = treeAt(rt, period)
+			delete(snapshots, now.AddDate(-1, 0, 0).Format("2006-01")) // keep a year
+			for p, want := range snapshots {
+				if diff := cmp.Diff(want, treeAt(rt, p)); diff != "" {
+					rt.Fatalf("tree at %s changed after later moves (-then +now):\n%s", p, diff)
+				}
+			}
+		})
 	})
 }
