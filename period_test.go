@@ -72,3 +72,33 @@ func TestShiftPeriodName(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPeriodName checks that every name IsPeriodName accepts parses, that
+// the parsed period contains its own start and not its end, and that
+// shifting forth and back returns the name.
+func FuzzPeriodName(f *testing.F) {
+	for _, s := range []string{"2026-01", "2026-12", "0000-01", "9999-12", "2026-13", "abc", ""} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, name string, n int) {
+		if !downline.IsPeriodName(name) {
+			return
+		}
+		p, err := downline.ParseMonthlyPeriod(name, time.UTC)
+		if err != nil {
+			t.Fatalf("IsPeriodName(%q) but ParseMonthlyPeriod: %v", name, err)
+		}
+		if !p.Contains(p.Start) || p.Contains(p.End) || downline.MonthlyPeriodOf(p.Start, time.UTC).Name != name {
+			t.Fatalf("period %q = [%v, %v) is inconsistent", name, p.Start, p.End)
+		}
+		n %= 1200
+		there, err := downline.ShiftPeriodName(name, n)
+		if err != nil {
+			return // out of range
+		}
+		back, err := downline.ShiftPeriodName(there, -n)
+		if err != nil || back != name {
+			t.Fatalf("ShiftPeriodName(ShiftPeriodName(%q, %d), %d) = %q, %v", name, n, -n, back, err)
+		}
+	})
+}
