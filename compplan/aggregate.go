@@ -1,9 +1,6 @@
 package compplan
 
-import (
-	"fmt"
-	"time"
-)
+import "fmt"
 
 // Aggregator turns a period's orders into per-distributor volumes without
 // holding the orders: call Add once per order (in any order), then pass it
@@ -142,13 +139,26 @@ func Evaluate(p *Plan, s *Snapshot) (*Result, error) {
 	return EvaluateVolumes(a, s.State)
 }
 
-// monthIndex returns year*12+month for a "YYYY-MM" period name, or -1.
+// monthIndex returns year*12+month-1 for a "YYYY-MM" period name, or -1.
 func monthIndex(name string) int {
-	t, err := time.Parse("2006-01", name)
-	if err != nil {
+	if len(name) != 7 || name[4] != '-' {
 		return -1
 	}
-	return t.Year()*12 + int(t.Month()) - 1
+	v := 0
+	for i, c := range []byte(name) {
+		if i == 4 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return -1
+		}
+		v = v*10 + int(c-'0')
+	}
+	y, m := v/100, v%100
+	if m < 1 || m > 12 {
+		return -1
+	}
+	return y*12 + m - 1
 }
 
 // AddRow is the allocation-free form of Add for bulk loaders: the same
@@ -179,7 +189,10 @@ func (a *Aggregator) AddRow(dist ID, purpose Purpose, paid, cv, qv, bv, amount i
 		v.qv += qv
 		v.bv += bv
 		v.custRev += rev
-		if !refund && cv > 0 {
+		switch {
+		case refund:
+			v.custOrders-- // a refunded order is not a customer order
+		case cv > 0:
 			v.custOrders++
 		}
 		if a.fastDays > 0 {

@@ -150,7 +150,7 @@ func (r *Result) volumes() {
 	r.pv = make([]int64, n)
 	pu := r.plan.Volume.PersonalUse
 	for i := range n {
-		if pu != nil && r.pcv[i] > 0 && r.cuv[i] > 0 {
+		if pu != nil && r.pcv[i] > 0 && r.cuv[i] > 0 && pu.Share.Num < pu.Share.Den {
 			v := r.pcv[i]
 			if pu.Cap > 0 {
 				v = min(v, pu.Cap)

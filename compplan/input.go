@@ -110,7 +110,7 @@ type Volume struct {
 	BV  int64 // binary volume of commissionable orders (CuV and rewardable personal use)
 	FSV int64 // CuV inside the distributor's fast-start window
 	// CustomerOrders counts customer-direct and receipted-resale orders
-	// (refunds subtract).
+	// with positive CV; each refund row of those purposes subtracts one.
 	CustomerOrders int32
 	// CustomerRevenue and TotalRevenue feed the TX-04 customer-share test:
 	// customer orders' revenue, and revenue of orders of every purpose.
