@@ -60,6 +60,17 @@ type Applier struct {
 	HouseRef string
 	Livemode bool
 	Currency string // programme currency
+
+	// The hooks run each time an event is processed, replays included, so
+	// they must be idempotent (e.g. enqueue with a stable event id).
+	//
+	// OnCustomerCredited, when set, runs after a customer is created or
+	// moved to a referrer: cmd/downline uses it for the TX-11 self-dealing
+	// check (attribution.SelfDealing, then sqlstore.HoldSelfDealing).
+	OnCustomerCredited func(ctx context.Context, customerRef string, to downline.DistributorID) error
+	// OnOrderCreated, when set, runs after an order is stored: cmd/downline
+	// uses it to enqueue the order.attributed outgoing webhook.
+	OnOrderCreated func(ctx context.Context, o *downline.Order) error
 }
 
 // ReceiveEvent implements Receiver. A duplicate delivery is acknowledged
@@ -209,6 +220,9 @@ func (a *Applier) applyAttribution(ctx context.Context, at Attribution, o *outco
 		return err
 	}
 	o.done = append(o.done, fmt.Sprintf("customer %s credited to distributor %d", at.Customer, c.DistributorID))
+	if a.OnCustomerCredited != nil {
+		return a.OnCustomerCredited(ctx, c.ExternalID, c.DistributorID)
+	}
 	return nil
 }
 
@@ -235,6 +249,9 @@ func (a *Applier) lateReferral(ctx context.Context, c *downline.Customer, referr
 		return err
 	}
 	o.done = append(o.done, fmt.Sprintf("customer %s moved from the house account to distributor %d", at.Customer, referrer))
+	if a.OnCustomerCredited != nil {
+		return a.OnCustomerCredited(ctx, c.ExternalID, referrer)
+	}
 	return nil
 }
 
@@ -256,6 +273,9 @@ func (a *Applier) applyOrder(ctx context.Context, no NewOrder, o *outcome) error
 		kind = "renewal order"
 	}
 	o.done = append(o.done, fmt.Sprintf("%s %s credited to distributor %d", kind, no.ExternalID, ord.DistributorID))
+	if a.OnOrderCreated != nil {
+		return a.OnOrderCreated(ctx, ord)
+	}
 	return nil
 }
 

@@ -3,10 +3,13 @@ package stripe_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/downline/downline"
 	"github.com/downline/downline/internal/sqlstore"
@@ -110,6 +113,16 @@ func threeSeatInvoice(t *testing.T, id, reason string) map[string]any {
 func TestEndToEndReferredInvoice(t *testing.T) {
 	x := newE2E(t)
 	ctx := context.Background()
+	var credited []string
+	var created []string
+	x.app.OnCustomerCredited = func(_ context.Context, ref string, to downline.DistributorID) error {
+		credited = append(credited, fmt.Sprintf("%s→%d", ref, to))
+		return nil
+	}
+	x.app.OnOrderCreated = func(_ context.Context, o *downline.Order) error {
+		created = append(created, o.ExternalID)
+		return nil
+	}
 
 	cust := fixture(t, "customer")
 	cust["email"], cust["name"] = "it@acme.example", "Acme IT"
@@ -160,6 +173,15 @@ func TestEndToEndReferredInvoice(t *testing.T) {
 	renewal := eventBody(t, "evt_inv2", stripe.TypeInvoicePaid, threeSeatInvoice(t, "in_renewal", "subscription_cycle"))
 	if st := x.post(t, renewal, "whsec_e2e"); st != 200 {
 		t.Fatalf("renewal: status %d", st)
+	}
+	// The hooks run once per processing: not for the duplicate delivery,
+	// but again for the replay (CreateOrder is then a no-op), so they must
+	// be idempotent.
+	if diff := cmp.Diff([]string{fmt.Sprintf("%s→%d", fxCustomer, x.alice)}, credited); diff != "" {
+		t.Errorf("OnCustomerCredited calls (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"in_first", "in_first", "in_renewal"}, created); diff != "" {
+		t.Errorf("OnOrderCreated calls (-want +got):\n%s", diff)
 	}
 	if os := x.orders(t); len(os) != 2 || os[1].DistributorID != x.alice {
 		t.Fatalf("after renewal: %d orders, want 2 with the renewal credited to Alice", len(os))
