@@ -3,6 +3,12 @@
 // burst clicks without discarding them, sets a first-party attribution
 // cookie and redirects to the programme's landing page. Clicks are written
 // in batches by a background writer so that storage never slows a redirect.
+//
+// Wiring (cmd/downline): *sqlstore.DB implements Codes directly; ClickSink
+// needs a three-line adapter converting []Click to []sqlstore.Click (same
+// fields). Create the Recorder, pass it to NewHandler, mount the handler at
+// GET /r/{code} and GET /r/{code}/{campaign}, and on shutdown call
+// Recorder.Close after the HTTP server has stopped.
 package referral
 
 import (

@@ -3,6 +3,13 @@
 // the caller applies to its store. It is written against Stripe's documented
 // wire format, without the Stripe SDK, and decodes only the fields Downline
 // uses.
+//
+// Wiring (cmd/downline): build a Verifier from the endpoint secrets, an
+// Applier over *sqlstore.DB (it implements EventLog, PriceBook,
+// ReferralMover and the domain services), and mount
+// NewWebhookHandler(verifier, applier, log) at POST /webhooks/stripe.
+// Applier.Replay re-processes a stored event after its needs-attention item
+// was dealt with.
 package stripe
 
 import (
