@@ -1,6 +1,9 @@
 package compplan
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync"
+)
 
 // scaleDen is the denominator of the payout-cap scale factor: the factor is
 // an exact decimal with nine places, rounded down so that the cap holds.
@@ -64,24 +67,46 @@ func (r *Result) rescale() int64 {
 			clear(r.earn[bi])
 		}
 	}
-	r.lines.each(0, r.lines.n, func(_ int, ch *lineChunk, k int) {
-		e, s, meta := ch.earner[k], ch.source[k], ch.meta[k]
-		bi := int(meta & 0xff)
-		b := &p.Bonuses[bi]
-		flags := int(meta >> 16)
-		if !b.Kind.IsOverride() || flags&(flagTX04|flagTX06|flagQual) != 0 {
+	override := make([]bool, len(p.Bonuses))
+	for bi, b := range p.Bonuses {
+		override[bi] = b.Kind.IsOverride()
+	}
+	scalable := func(meta uint32) bool {
+		return override[meta&0xff] && int(meta>>16)&(flagTX04|flagTX06|flagQual) == 0
+	}
+	// Phase 1, in two parallel halves: every scalable line but cap
+	// adjustments is recomputed from its basis and rate.
+	n := r.lines.n
+	var wg sync.WaitGroup
+	for _, h := range [][2]int{{0, n / 2}, {n / 2, n}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.lines.each(h[0], h[1], func(_ int, ch *lineChunk, k int) {
+				meta := ch.meta[k]
+				if !scalable(meta) || int(meta>>16)&flagCap != 0 {
+					return
+				}
+				basis, rate := r.lineBasisRec(ch.earner[k], ch.source[k], meta)
+				ch.amount[k] = MulRound(basis, rate, r.scale)
+				ch.meta[k] = meta | flagScale<<16
+			})
+		}()
+	}
+	wg.Wait()
+	// Phase 2, in order: earnings, and cap adjustments, which follow all
+	// of their earner's lines of that bonus.
+	r.lines.each(0, n, func(_ int, ch *lineChunk, k int) {
+		meta := ch.meta[k]
+		if !scalable(meta) {
 			return
 		}
-		var v int64
-		if flags&flagCap != 0 {
-			v = min(0, MulRound(b.Cap, Rate{1, 1}, r.scale)-r.earn[bi][e])
-		} else {
-			basis, rate := r.lineBasisRec(e, s, meta)
-			v = MulRound(basis, rate, r.scale)
+		e, bi := ch.earner[k], int(meta&0xff)
+		if int(meta>>16)&flagCap != 0 {
+			ch.amount[k] = min(0, MulRound(p.Bonuses[bi].Cap, Rate{1, 1}, r.scale)-r.earn[bi][e])
+			ch.meta[k] = meta | flagScale<<16
 		}
-		ch.amount[k] = v
-		ch.meta[k] = meta | flagScale<<16
-		r.earn[bi][e] += v
+		r.earn[bi][e] += ch.amount[k]
 	})
 	var total int64
 	for bi := range p.Bonuses {
