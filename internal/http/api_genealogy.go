@@ -127,12 +127,6 @@ func withoutCursor(r *http.Request) *http.Request {
 	return r2
 }
 
-// handleAPIGenealogyDownline pages through the subtree below a distributor
-// to a depth, ordered by depth then id.
-func (s *Server) handleAPIGenealogyDownline(w http.ResponseWriter, r *http.Request) {
-	s.serveDownline(w, r, "")
-}
-
 // handleAPIGenealogySearch searches the subtree below a distributor for q
 // in what the viewer may see: for staff the external id, name and email;
 // for a distributor the names of its frontline and exact pseudonyms.
@@ -142,13 +136,16 @@ func (s *Server) handleAPIGenealogySearch(w http.ResponseWriter, r *http.Request
 		s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter q: must be 2 to 100 characters"))
 		return
 	}
-	s.serveDownline(w, r, strings.ToLower(q))
+	s.searchDownline(w, r, strings.ToLower(q))
 }
 
 // maxSearchMembers bounds the subtree a search reads.
 const maxSearchMembers = 5000
 
-func (s *Server) serveDownline(w http.ResponseWriter, r *http.Request, search string) {
+// searchDownline reads the subtree to the requested depth (at most
+// maxSearchMembers members), ordered by depth then id, and pages through
+// the matches.
+func (s *Server) searchDownline(w http.ResponseWriter, r *http.Request, search string) {
 	id, err := pathID(r, "distributor")
 	if err != nil {
 		s.writeError(w, r, err)
