@@ -18,35 +18,38 @@ import (
 // is CodeConflict. Balances are sums over postings, never stored.
 
 // transactionDigest is the content digest of t, independent of the order
-// of its postings.
+// of its postings: they are digested in the order of (account kind,
+// distributor, currency, amount, ref). Builders emit that order already
+// for large transactions, so the sort is usually skipped.
 func transactionDigest(t ledger.Transaction) string {
-	type keyed struct {
-		acct string
-		p    ledger.Posting
+	ps := t.Postings
+	if !sort.SliceIsSorted(ps, func(i, j int) bool { return postingLess(&ps[i], &ps[j]) }) {
+		ps = append([]ledger.Posting(nil), ps...)
+		sort.Slice(ps, func(i, j int) bool { return postingLess(&ps[i], &ps[j]) })
 	}
-	ps := make([]keyed, len(t.Postings))
-	for i, p := range t.Postings {
-		ps[i] = keyed{p.Account.String(), p}
-	}
-	sort.Slice(ps, func(i, j int) bool {
-		a, b := &ps[i], &ps[j]
-		if a.acct != b.acct {
-			return a.acct < b.acct
-		}
-		if a.p.Currency != b.p.Currency {
-			return a.p.Currency < b.p.Currency
-		}
-		if a.p.Amount != b.p.Amount {
-			return a.p.Amount < b.p.Amount
-		}
-		return a.p.Ref < b.p.Ref
-	})
 	var d digester
 	d.str(t.ID).str(string(t.Kind)).str(t.Memo).str(t.Requester).str(t.Approver).str(t.Reverses).int(int64(len(ps)))
-	for _, p := range ps {
-		d.str(p.acct).str(p.p.Currency).int(p.p.Amount).str(p.p.Ref)
+	for i := range ps {
+		p := &ps[i]
+		d.str(string(p.Account.Kind)).int(p.Account.Distributor).str(p.Currency).int(p.Amount).str(p.Ref)
 	}
 	return d.sum()
+}
+
+func postingLess(a, b *ledger.Posting) bool {
+	if a.Account.Kind != b.Account.Kind {
+		return a.Account.Kind < b.Account.Kind
+	}
+	if a.Account.Distributor != b.Account.Distributor {
+		return a.Account.Distributor < b.Account.Distributor
+	}
+	if a.Currency != b.Currency {
+		return a.Currency < b.Currency
+	}
+	if a.Amount != b.Amount {
+		return a.Amount < b.Amount
+	}
+	return a.Ref < b.Ref
 }
 
 // PostTransaction posts t, dated in period ("YYYY-MM", the period whose

@@ -266,3 +266,54 @@ func TestPostTransactionIdempotent(t *testing.T) {
 		assertLedgerSumsToZero(t, db)
 	})
 }
+
+// TestConcurrentCloses starts four closes of one period at once: each
+// either returns the one close or CodeConflict, and the earnings are
+// posted once.
+func TestConcurrentCloses(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		runWorld(t, db)
+		runOrder(t, db, "O-1", time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC))
+		type result struct {
+			r   *downline.Run
+			err error
+		}
+		ch := make(chan result)
+		for range 4 {
+			go func() {
+				r, err := db.CloseRun(ctx, "2026-01", downline.RunOptions{HoldDays: -1})
+				ch <- result{r, err}
+			}()
+		}
+		var ids []downline.RunID
+		for range 4 {
+			res := <-ch
+			switch {
+			case res.err == nil:
+				ids = append(ids, res.r.ID)
+			case downline.ErrorCode(res.err) != downline.CodeConflict:
+				t.Errorf("concurrent close: %v, want success or CodeConflict", res.err)
+			}
+		}
+		for _, id := range ids {
+			if id != ids[0] {
+				t.Errorf("concurrent closes returned runs %v, want one run", ids)
+			}
+		}
+		rs, err := db.FindRuns(ctx, "2026-01")
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("runs after concurrent closes: %d, %v; want 1", len(rs), err)
+		}
+		bal, err := db.Balances(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var earned int64
+		for _, b := range bal {
+			earned += b.Earned
+		}
+		if earned != 26000 {
+			t.Errorf("earned after concurrent closes = %d, want 26000 (posted once)", earned)
+		}
+	})
+}
