@@ -260,6 +260,25 @@ func adminFlows(t *testing.T, p *page, f *webFixture) {
 	evalIn[bool](p, `document.querySelector("button[value=paid]").click(), true`)
 	p.do("mark paid", chromedp.WaitVisible(chromedp.CSS(".flash")))
 	wantContains(t, "after mark", p.text(".flash"), "marked paid")
+
+	p.open("/admin/distributors?q="+f.me.ExternalID, "#distributors")
+	wantContains(t, "search result", p.text("#distributors"), f.me.DisplayName)
+	p.open(fmt.Sprintf("/admin/distributors/%d", f.me.ID), "#sponsor")
+	p.fill("form[action$='/move']", map[string]string{"sponsor": fmt.Sprint(f.other.ID)})
+	p.do("preview a move", chromedp.WaitVisible(chromedp.CSS("#move-preview")))
+	wantContains(t, "move preview", p.text("#move-preview"), f.other.DisplayName)
+	p.shot("admin-distributor-move")
+	p.fill("form[action$='/move']", nil)
+	p.do("move", chromedp.WaitVisible(chromedp.CSS(".flash")))
+	wantContains(t, "after move", p.text(".flash"), "moved under")
+	wantContains(t, "upline after move", p.text("#upline"), f.other.DisplayName)
+
+	for _, path := range []string{"/admin/orders", "/admin/products", "/admin/attention"} {
+		p.open(path, "main .card")
+	}
+	p.open("/admin/audit", "#audit")
+	wantContains(t, "audit log", p.text("#audit"), "distributor.move")
+	p.shot("admin-audit")
 }
 
 // portalFlows walks the portal: register a deal and open a statement.
@@ -278,4 +297,25 @@ func portalFlows(t *testing.T, p *page, f *webFixture) {
 		t.Errorf("statement = %q, want application/pdf 200", head)
 	}
 	p.do("open a statement", chromedp.Navigate(p.base+"/portal/statements/"+f.periods[0]+".pdf"))
+
+	p.open("/portal/team", "#team-tree")
+	if n := p.count("#team-tree > li"); n != f.frontline {
+		t.Errorf("team tree shows %d frontline members, want %d", n, f.frontline)
+	}
+	if p.count("#team-tree .mono") == 0 {
+		t.Errorf("team tree shows no pseudonyms below the frontline")
+	}
+	p.shot("portal-team")
+	p.open("/portal/team?q=P-", "#matches")
+
+	p.open("/portal/referral", "#qr")
+	link := evalIn[string](p, `document.querySelector("#ref-link").value`)
+	wantContains(t, "referral link", link, "/r/"+f.me.ReferralCode)
+	if w := evalIn[int](p, `document.querySelector("#qr").naturalWidth`); w == 0 {
+		t.Errorf("the QR code image did not load")
+	}
+	p.shot("portal-referral")
+	p.open("/portal/payouts", "#available")
+	p.shot("portal-payouts")
+	p.open("/portal/profile", ".facts")
 }

@@ -39,6 +39,11 @@ type webFixture struct {
 	srv     *httptest.Server
 	periods []string
 	me      *downline.Distributor
+	// other is a distributor outside me's team, a root's frontline
+	// member, to move me under.
+	other *downline.Distributor
+	// frontline counts me's personally sponsored distributors.
+	frontline int
 }
 
 // cheapHash keeps password hashing fast in tests.
@@ -74,6 +79,12 @@ func newWebFixture(tb testing.TB, distributors int) *webFixture {
 		tb.Fatalf("ReleaseHolds: %v", err)
 	}
 	f.me = busiest(tb, db)
+	front, err := db.Downline(ctx, f.me.ID, 1)
+	if err != nil {
+		tb.Fatalf("Downline: %v", err)
+	}
+	f.frontline = len(front)
+	f.other = outsider(tb, db, f.me)
 	bs, err := db.Balances(ctx)
 	if err != nil {
 		tb.Fatalf("Balances: %v", err)
@@ -160,6 +171,38 @@ func busiest(tb testing.TB, db *sqlstore.DB) *downline.Distributor {
 	return d
 }
 
+// outsider returns a distributor neither in me's upline nor downline.
+func outsider(tb testing.TB, db *sqlstore.DB, me *downline.Distributor) *downline.Distributor {
+	tb.Helper()
+	ctx := context.Background()
+	up, err := db.Upline(ctx, me.ID)
+	if err != nil {
+		tb.Fatalf("Upline: %v", err)
+	}
+	down, err := db.Downline(ctx, me.ID, 0)
+	if err != nil {
+		tb.Fatalf("Downline: %v", err)
+	}
+	near := map[downline.DistributorID]bool{me.ID: true}
+	for _, id := range up {
+		near[id] = true
+	}
+	for _, m := range down {
+		near[m.ID] = true
+	}
+	ds, _, err := db.FindDistributors(ctx, downline.DistributorFilter{Limit: 100})
+	if err != nil {
+		tb.Fatalf("FindDistributors: %v", err)
+	}
+	for _, d := range ds {
+		if !near[d.ID] {
+			return d
+		}
+	}
+	tb.Fatal("no distributor outside the busiest one's line")
+	return nil
+}
+
 // The adapters below stand in for store methods the runs and referral
 // work has not exported yet; they read the same tables.
 
@@ -175,13 +218,19 @@ func standings(ctx context.Context, db *sqlstore.DB, run downline.RunID, ids []d
 		return nil, err
 	}
 	defer rows.Close()
+	want := map[downline.DistributorID]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
 	var out []dlhttp.Standing
 	for rows.Next() {
 		var s dlhttp.Standing
 		if err := rows.Scan(&s.DistributorID, &s.CuV, &s.PCV, &s.PV, &s.GV, &s.Active, &s.PaidRank, &s.TitleRank, &s.Total); err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		if len(ids) == 0 || want[s.DistributorID] {
+			out = append(out, s)
+		}
 	}
 	return out, rows.Err()
 }
