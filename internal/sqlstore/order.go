@@ -77,10 +77,34 @@ func findOrders(ctx context.Context, tx *Tx, f downline.OrderFilter) ([]*downlin
 	if f.AfterID != 0 {
 		w.add("o.id > ?", f.AfterID)
 	}
+	return findOrdersWhere(ctx, tx, &w, f.Limit, f.Offset)
+}
+
+// findOrdersByIDs returns the orders with the given ids, ordered by ID.
+func findOrdersByIDs(ctx context.Context, tx *Tx, ids []downline.OrderID) ([]*downline.Order, error) {
+	var out []*downline.Order
+	for start := 0; start < len(ids); start += maxInKeys {
+		chunk := ids[start:min(start+maxInKeys, len(ids))]
+		var w where
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		w.add("o.id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+")", args...)
+		os, _, err := findOrdersWhere(ctx, tx, &w, 0, 0)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, os...)
+	}
+	return out, nil
+}
+
+func findOrdersWhere(ctx context.Context, tx *Tx, w *where, limit, offset int) ([]*downline.Order, int, error) {
 	rows, err := tx.query(ctx, `SELECT o.id, o.external_id, o.distributor_id, d.external_id, o.customer_id,
 		COALESCE(c.external_id, ''), o.purpose, o.currency, o.paid_at, o.status, o.period, o.created_at, COUNT(*) OVER ()
 		FROM orders o JOIN distributors d ON d.id = o.distributor_id LEFT JOIN customers c ON c.id = o.customer_id`+
-		w.String()+` ORDER BY o.id`+page(f.Limit, f.Offset), w.args...)
+		w.String()+` ORDER BY o.id`+page(limit, offset), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find orders: %w", err)
 	}
@@ -108,7 +132,7 @@ func findOrders(ctx context.Context, tx *Tx, f downline.OrderFilter) ([]*downlin
 	if err := loadOrderLines(ctx, tx, os, byID); err != nil {
 		return nil, 0, err
 	}
-	total, err = countIfPastEnd(ctx, tx, "orders o", &w, len(os), total, f.Offset)
+	total, err = countIfPastEnd(ctx, tx, "orders o", w, len(os), total, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find orders: %w", err)
 	}
@@ -332,6 +356,8 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 	digests := map[*downline.Order]string{}
 	type repeat struct{ o, of *downline.Order }
 	var repeats []repeat
+	var reload []*downline.Order
+	var reloadIDs []downline.OrderID
 	for _, o := range os {
 		what := fmt.Sprintf("order %q", o.ExternalID)
 		if err := in.resolve(ctx, o); err != nil {
@@ -342,11 +368,8 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 			if s.digest != dig {
 				return downline.Errorf(downline.CodeConflict, "%s: already exists with other content", what)
 			}
-			found, _, err := findOrders(ctx, in.tx, downline.OrderFilter{ID: &s.id})
-			if err != nil || len(found) != 1 {
-				return fmt.Errorf("create %s: reload: %v", what, err)
-			}
-			*o = *found[0]
+			reload = append(reload, o)
+			reloadIDs = append(reloadIDs, s.id)
 			continue
 		}
 		if prev, ok := inBatch[o.ExternalID]; ok {
@@ -400,6 +423,19 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 		"cv", "qv", "amount", "total_cv", "total_qv", "refunded_amount", "refunded_cv", "refunded_qv"}, lines, "", nil)
 	if err != nil {
 		return fmt.Errorf("create orders: lines: %w", mapError(err, "an order line of the batch"))
+	}
+	if len(reload) > 0 {
+		found, err := findOrdersByIDs(ctx, in.tx, reloadIDs)
+		if err != nil {
+			return fmt.Errorf("create orders: reload: %w", err)
+		}
+		byID := make(map[downline.OrderID]*downline.Order, len(found))
+		for _, f := range found {
+			byID[f.ID] = f
+		}
+		for i, o := range reload {
+			*o = *byID[reloadIDs[i]]
+		}
 	}
 	for _, r := range repeats {
 		*r.o = *r.of

@@ -192,3 +192,37 @@ func TestConcurrentIdenticalOrders(t *testing.T) {
 		}
 	})
 }
+
+// TestReimportBatch: a batch that repeats stored orders (a second demo run,
+// a retried import) stores only the new ones and fills the repeats from
+// the stored records.
+func TestReimportBatch(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		seed(t, db)
+		batch := func() []*downline.Order {
+			return []*downline.Order{
+				customerOrder("O1", "C-A1", "SEAT", 1, at(time.March, 1)),
+				customerOrder("O2", "C-A2", "SEAT", 2, at(time.March, 2)),
+				customerOrder("O3", "C-B1", "SEAT", 3, at(time.March, 3)),
+			}
+		}
+		first := batch()
+		mustOrders(t, db, first...)
+		second := append(batch(), customerOrder("O4", "C-A1", "SEAT", 4, at(time.March, 4)), customerOrder("O4", "C-A1", "SEAT", 4, at(time.March, 4)))
+		mustOrders(t, db, second...)
+		for i, o := range first {
+			if diff := cmp.Diff(o, second[i]); diff != "" {
+				t.Errorf("repeat of %s (-first +repeat):\n%s", o.ExternalID, diff)
+			}
+		}
+		if second[3].ID == 0 || second[4].ID != second[3].ID {
+			t.Errorf("O4 twice in one batch got IDs %d and %d, want one new ID", second[3].ID, second[4].ID)
+		}
+		// A: 1 + 2 + 4 seats of CV 250 = 1750; B: 3 seats = 750.
+		v := volumes(t, db, "2026-03")
+		if v["A"].CuV != 1750 || v["B"].CuV != 750 || v["A"].Orders != 3 {
+			t.Errorf("volumes after re-import: A %+v, B %+v; want CuV 1750 (3 orders) and 750", v["A"], v["B"])
+		}
+	})
+}
