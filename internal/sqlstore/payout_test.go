@@ -6,6 +6,7 @@ import (
 
 	"github.com/downline/downline"
 	"github.com/downline/downline/internal/sqlstore"
+	"github.com/downline/downline/ledger"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -110,6 +111,38 @@ func TestPayoutBatch(t *testing.T) {
 		}
 		wantBal(a.ID, 0)
 		wantBal(b.ID, 35000)
+
+		// A negative balance carries forward and blocks payout: B owes
+		// 50.00 after a −400.00 adjustment (350.00 − 400.00), so batch 3
+		// leaves B out; a +60.00 adjustment makes 10.00 payable again.
+		if _, err := db.CreateAdjustment(ctx, ledger.Adjustment{Key: "b-1", Distributor: int64(b.ID), Currency: "EUR",
+			Amount: -40000, Reason: "chargeback fraud", Requester: "ann", Approver: "bob", TwoPerson: true}, "2026-03"); err != nil {
+			t.Fatal(err)
+		}
+		wantBal(b.ID, -5000)
+		req.Seq = 3
+		batch3, err := db.CreatePayoutBatch(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range batch3.Items {
+			if it.DistributorID == b.ID {
+				t.Errorf("batch 3 has an item %+v for B, whose balance is negative", it)
+			}
+		}
+		if _, err := db.CreateAdjustment(ctx, ledger.Adjustment{Key: "b-2", Distributor: int64(b.ID), Currency: "EUR",
+			Amount: 6000, Reason: "goodwill", Requester: "ann", Approver: "bob", TwoPerson: true}, "2026-03"); err != nil {
+			t.Fatal(err)
+		}
+		wantBal(b.ID, 1000)
+		req.Seq = 4
+		batch4, err := db.CreatePayoutBatch(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(batch4.Items) != 1 || batch4.Items[0].DistributorID != b.ID || batch4.Items[0].Status != downline.PayoutHeld {
+			t.Errorf("batch 4 items %+v, want B held (no payout details)", batch4.Items)
+		}
 		assertLedgerSumsToZero(t, db)
 
 		// Statements: January earned 120.00; February opens at 120.00,
