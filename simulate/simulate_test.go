@@ -1,12 +1,18 @@
 package simulate
 
 import (
+	"bytes"
 	"context"
+	"flag"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/downline/downline/compplan"
+	"github.com/google/go-cmp/cmp"
 )
+
+var update = flag.Bool("update", false, "rewrite golden files")
 
 func mustPlan(t testing.TB, path string) *compplan.Plan {
 	t.Helper()
@@ -78,5 +84,32 @@ func TestSection66Golden(t *testing.T) {
 	// No recruiting reward exists, yet only the root breaks even.
 	if rep.ZeroShare.Mean != 0 || rep.RecoupRate.Mean != 1 {
 		t.Errorf("zero share %v, recoup %v; want 0, 1", rep.ZeroShare.Mean, rep.RecoupRate.Mean)
+	}
+}
+
+// TestSection66GoldenFile holds the whole §6.6 report (figures, series,
+// charts' data and gates) in testdata/section66.json; refresh it with
+// go test ./simulate -run GoldenFile -update after checking the diff.
+func TestSection66GoldenFile(t *testing.T) {
+	r, err := Run(context.Background(), mustPlan(t, "testdata/section66.yaml"), section66(), Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := r.WriteJSON(&got); err != nil {
+		t.Fatal(err)
+	}
+	const golden = "testdata/section66.json"
+	if *update {
+		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(want, got.Bytes()) {
+		t.Errorf("report differs from %s (-want +got):\n%s", golden, cmp.Diff(string(want), got.String()))
 	}
 }
