@@ -151,6 +151,9 @@ func (s *Server) handleAPIDistributorGet(w http.ResponseWriter, r *http.Request)
 	}
 	if rel == downline.RelDownline {
 		v, err := s.newViewer(r)
+		if err == nil {
+			err = s.allowHarvest(r, v, 1)
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return

@@ -213,6 +213,10 @@ func (s *Server) searchDownline(w http.ResponseWriter, r *http.Request, search s
 	if search == "" && start+len(out.Items) >= len(ms) {
 		out.NextCursor = ""
 	}
+	if err := s.allowHarvest(r, v, len(out.Items)); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -270,5 +274,9 @@ func (s *Server) handleAPIGenealogyUpline(w http.ResponseWriter, r *http.Request
 		}
 	}
 	out.Total = len(out.Items)
+	if err := s.allowHarvest(r, v, len(out.Items)); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, out)
 }

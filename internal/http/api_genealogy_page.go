@@ -171,12 +171,17 @@ func (s *Server) handleAPIGenealogyDownline(w http.ResponseWriter, r *http.Reque
 			return
 		}
 		if d == nil {
-			writeJSON(w, http.StatusOK, out)
-			return
+			break
 		}
 		out.Items = append(out.Items, v.member(d, base+len(walk.path)))
 	}
-	out.NextCursor = walk.cursor()
+	if len(out.Items) == limit {
+		out.NextCursor = walk.cursor()
+	}
+	if err := s.allowHarvest(r, v, len(out.Items)); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 

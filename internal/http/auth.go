@@ -84,6 +84,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		c, err := s.credentialOf(r)
 		if err != nil {
 			if downline.ErrorCode(err) == downline.CodeUnauthorized {
+				// Guessing tokens costs sign-in attempts of the address.
+				if !s.state.signIns.allow(clientIP(r), s.now()) {
+					tooMany(s, w, r)
+					return
+				}
 				w.Header().Set("WWW-Authenticate", `Bearer realm="downline"`)
 			}
 			s.writeError(w, r, err)

@@ -45,6 +45,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			downline.Errorf("too_large", "The request body exceeds %d bytes.", tooBig.limit))
 		return
 	}
+	if errors.Is(err, errHarvest) {
+		w.Header().Set("Retry-After", "3600")
+		s.writeProblem(w, r, http.StatusTooManyRequests, errHarvest)
+		return
+	}
 	code := downline.ErrorCode(err)
 	status := statusOf(code)
 	if code == downline.CodeInternal {

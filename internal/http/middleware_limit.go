@@ -43,7 +43,11 @@ func newLimiterSet(limit rate.Limit, burst int, defLimit rate.Limit, defBurst in
 }
 
 // allow reports whether key may make one more request at now.
-func (l *limiterSet) allow(key string, now time.Time) bool {
+func (l *limiterSet) allow(key string, now time.Time) bool { return l.allowN(key, now, 1) }
+
+// allowN reports whether key may take n tokens at now, and takes them if
+// so.
+func (l *limiterSet) allowN(key string, now time.Time, n int) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e, ok := l.byID[key]
@@ -59,7 +63,7 @@ func (l *limiterSet) allow(key string, now time.Time) bool {
 		l.byID[key] = e
 	}
 	e.seen = now
-	return e.lim.AllowN(now, 1)
+	return e.lim.AllowN(now, n)
 }
 
 // clientIP returns the address of the peer. Forwarding headers are not
@@ -107,3 +111,28 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+func (s *Server) genealogyDailyCap() int {
+	if s.GenealogyDailyCap > 0 {
+		return s.GenealogyDailyCap
+	}
+	return 200
+}
+
+// allowHarvest counts n genealogy records shown to a distributor viewer
+// against its daily cap (DP-04) and logs the lookup; staff are not
+// capped. It returns a 429 error when the cap is reached.
+func (s *Server) allowHarvest(r *http.Request, v *viewer, n int) error {
+	if v.staff() || n == 0 {
+		return nil
+	}
+	s.logger().Info("genealogy lookup", "user", v.actor.UserID, "distributor", v.self.ID, "records", n, "path", r.URL.Path)
+	if !s.state.harvest.allowN("user:"+strconv.FormatInt(v.actor.UserID, 10), s.now(), n) {
+		s.logger().Warn("genealogy daily cap reached", "user", v.actor.UserID, "distributor", v.self.ID)
+		return errHarvest
+	}
+	return nil
+}
+
+// errHarvest answers 429 when a distributor reached its daily genealogy cap.
+var errHarvest = &downline.Error{Code: "rate_limited", Message: "You reached today's limit of genealogy records (DP-04)."}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/downline/downline"
+	dlhttp "github.com/downline/downline/internal/http"
 )
 
 type memberView struct {
@@ -115,5 +116,24 @@ func TestTerminatedMemberIsAggregate(t *testing.T) {
 	res.decode(t, &m)
 	if m.Tier != "aggregate" || m.DisplayName != "" {
 		t.Errorf("terminated frontline member as seen by A = %s, want aggregate without name", res.body)
+	}
+}
+
+// TestGenealogyDailyCap checks DP-04: a distributor sees at most the cap of
+// genealogy records a day, then gets 429.
+func TestGenealogyDailyCap(t *testing.T) {
+	f := newFixture(t, func(s *dlhttp.Server) { s.GenealogyDailyCap = 3 })
+	path := fmt.Sprint("/api/v1/distributors/", f.dist["A"].ID, "/downline")
+	if res := f.do(t, downline.RoleDistributor, "GET", path, ""); res.status != http.StatusOK {
+		t.Fatalf("first lookup (2 records): %d", res.status)
+	}
+	if res := f.do(t, downline.RoleDistributor, "GET", path, ""); res.status != http.StatusTooManyRequests {
+		t.Errorf("second lookup (4 records > 3): %d, want 429", res.status)
+	}
+	// Staff are not capped.
+	for i := 0; i < 3; i++ {
+		if res := f.do(t, downline.RoleSupport, "GET", path, ""); res.status != http.StatusOK {
+			t.Errorf("support lookup %d: %d, want 200", i+1, res.status)
+		}
 	}
 }

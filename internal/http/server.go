@@ -68,6 +68,10 @@ type Server struct {
 	// email, in production). Nil disables password reset requests.
 	SendPasswordReset func(ctx context.Context, u *downline.User, token string) error
 
+	// GenealogyDailyCap bounds the genealogy records a distributor may see
+	// per day (DP-04 anti-harvesting); 0 means 200.
+	GenealogyDailyCap int
+
 	// RateLimit and RateBurst bound requests per API token, per signed-in
 	// user and per IP address; 0 means 20 requests a second, burst 40.
 	RateLimit rate.Limit
@@ -104,6 +108,7 @@ func (s *Server) init() {
 	st := &serverState{
 		requests: newLimiterSet(s.RateLimit, s.RateBurst, 20, 40),
 		signIns:  newLimiterSet(rate.Every(s.signInPolicy().Every), s.signInPolicy().Burst, 0, 0),
+		harvest:  newLimiterSet(rate.Every(24*time.Hour/time.Duration(s.genealogyDailyCap())), s.genealogyDailyCap(), 0, 0),
 	}
 	st.pseudonymKey = s.PseudonymKey
 	if st.pseudonymKey == nil {
@@ -117,8 +122,11 @@ func (s *Server) init() {
 
 // serverState is what a Server builds for itself in Handler.
 type serverState struct {
-	requests     *limiterSet
-	signIns      *limiterSet
+	requests *limiterSet
+	signIns  *limiterSet
+	// harvest counts the genealogy records shown to each distributor
+	// (DP-04).
+	harvest      *limiterSet
 	pseudonymKey []byte
 }
 
