@@ -116,6 +116,9 @@ func (db *DB) MoveDistributor(ctx context.Context, id downline.DistributorID, mo
 		return nil, err
 	}
 	defer tx.Rollback()
+	if err := lockTree(ctx, tx); err != nil {
+		return nil, err
+	}
 	d, err := findDistributorForUpdate(ctx, tx, id)
 	if err != nil {
 		return nil, err
@@ -164,6 +167,23 @@ func (db *DB) MoveDistributor(ctx context.Context, id downline.DistributorID, mo
 		return nil, fmt.Errorf("move distributor %d: %w", id, err)
 	}
 	return db.FindDistributorByID(ctx, id)
+}
+
+// lockTree serialises moves. Under PostgreSQL's READ COMMITTED two moves
+// (A under B, B under A) could each pass the cycle check before the other
+// commits; a no-op update of the programme row makes the second wait for
+// the first and then check against its result. SQLite writers are
+// serialised already. It fails with CodeNotFound when there is no
+// programme.
+func lockTree(ctx context.Context, tx *Tx) error {
+	res, err := tx.exec(ctx, `UPDATE programmes SET updated_at = updated_at WHERE id = 1`)
+	if err != nil {
+		return fmt.Errorf("lock tree: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return downline.Errorf(downline.CodeNotFound, "No programme has been set up.")
+	}
+	return nil
 }
 
 // checkNoCycle fails with CodeConflict when newParent is d or lies below d

@@ -249,3 +249,34 @@ func TestMovesProperty(t *testing.T) {
 		})
 	})
 }
+
+// TestConcurrentOpposingMoves: moving A under B and B under A at the same
+// moment must not both succeed.
+func TestConcurrentOpposingMoves(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		mustProgramme(t, db)
+		for round := range 5 {
+			a, b := fmt.Sprintf("A%d", round), fmt.Sprintf("B%d", round)
+			mustDistributors(t, db, dist(a, ""), dist(b, ""))
+			ia, ib := id(t, db, a), id(t, db, b)
+			errs := make(chan error, 2)
+			go func() { _, err := db.MoveDistributor(ctx, ia, downline.DistributorMove{SponsorID: &ib}); errs <- err }()
+			go func() { _, err := db.MoveDistributor(ctx, ib, downline.DistributorMove{SponsorID: &ia}); errs <- err }()
+			var ok, conflict int
+			for range 2 {
+				switch err := <-errs; downline.ErrorCode(err) {
+				case "":
+					ok++
+				case downline.CodeConflict:
+					conflict++
+				default:
+					t.Fatalf("round %d: MoveDistributor: %v", round, err)
+				}
+			}
+			if ok != 1 || conflict != 1 {
+				t.Errorf("round %d: %d moves succeeded and %d conflicted, want 1 and 1", round, ok, conflict)
+			}
+		}
+	})
+}
