@@ -149,7 +149,7 @@ func (o *Order) Validate() error {
 		return bad("customer", "is required for a "+string(o.Purpose)+" order")
 	case !o.Purpose.HasCustomer() && o.Purpose != PurposeNonCommissionable && (o.CustomerID != 0 || o.CustomerRef != ""):
 		return bad("customer", "must be empty for a "+string(o.Purpose)+" order: the distributor is the buyer")
-	case !o.Purpose.HasCustomer() && o.DistributorID == 0 && o.DistributorRef == "":
+	case o.CustomerID == 0 && o.CustomerRef == "" && o.DistributorID == 0 && o.DistributorRef == "":
 		return bad("distributor", "is required")
 	case !IsCurrency(o.Currency):
 		return bad("currency", "must be an ISO 4217 code such as EUR")

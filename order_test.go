@@ -33,6 +33,9 @@ func TestOrderValidate(t *testing.T) {
 		{"personal use needs no customer", func(o *downline.Order) {
 			o.Purpose, o.CustomerRef, o.DistributorRef = downline.PurposePersonalUse, "", "D-1"
 		}, ""},
+		{"non-commissionable bought by a customer", func(o *downline.Order) { o.Purpose = downline.PurposeNonCommissionable }, ""},
+		{"non-commissionable without buyer", func(o *downline.Order) { o.Purpose, o.CustomerRef = downline.PurposeNonCommissionable, "" },
+			`order "INV-7": distributor is required`},
 		{"external id", func(o *downline.Order) { o.ExternalID = " INV-7" },
 			`order " INV-7": external id must be 1 to 200 printable characters without leading or trailing spaces`},
 		{"purpose", func(o *downline.Order) { o.Purpose = "gift" },
