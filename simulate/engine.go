@@ -168,7 +168,7 @@ func (w *world) account(month int, res *compplan.Result) {
 	w.vemma(month)
 }
 
-// vemma counts, among participants with downline revenue this month, how
+// vemma counts, among the would-be multi-level earners of the month, how
 // many pass the TX-04 test org CuV / org revenue > cs_min.
 func (w *world) vemma(month int) {
 	n := len(w.key)
@@ -187,8 +187,11 @@ func (w *world) vemma(month int) {
 		}
 	}
 	cs := compliance.DefaultParams().CSMin
+	minCust := int32(w.plan.Gates.MinActiveCustomers)
 	for i := range n {
-		if !w.present(i, month) || ot[i]-own[i] <= 0 {
+		// A would-be earner of multi-level pay: downline revenue, and (when
+		// the plan has TX-06) enough active customers of its own.
+		if !w.present(i, month) || ot[i]-own[i] <= 0 || i < len(w.actBuf) && w.actBuf[i] < minCust {
 			continue
 		}
 		w.vemmaCand[month-1]++
