@@ -276,6 +276,16 @@ func adminFlows(t *testing.T, p *page, f *webFixture) {
 	for _, path := range []string{"/admin/orders", "/admin/products", "/admin/attention"} {
 		p.open(path, "main .card")
 	}
+	p.open("/admin/compliance", "#kpis")
+	wantContains(t, "compliance KPIs", p.text("#kpis"), "Customer share")
+	p.shot("admin-compliance")
+
+	p.open("/admin/plan", "#yaml")
+	wantContains(t, "lint", p.text("#lint"), "blocking")
+	evalIn[bool](p, `(() => { const t = document.querySelector("#yaml"); t.value = "plan: [broken"; t.dispatchEvent(new Event("input")); return true; })()`)
+	p.do("live lint", chromedp.WaitVisible(chromedp.CSS("#lint .notice.error")))
+	wantContains(t, "live lint", p.text("#lint"), "does not parse")
+	p.shot("admin-plan-lint")
 	p.open("/admin/audit", "#audit")
 	wantContains(t, "audit log", p.text("#audit"), "distributor.move")
 	p.shot("admin-audit")

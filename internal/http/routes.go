@@ -50,6 +50,19 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/refunds", s.handleAPIRefundList)
 	mux.HandleFunc("POST /api/v1/refunds", s.idempotent(s.handleAPIRefundCreate))
 
+	// Plans, runs, commissions, balances and payouts.
+	mux.HandleFunc("POST /api/v1/plans", s.handleAPIPlanCreate)
+	mux.HandleFunc("GET /api/v1/runs", s.handleAPIRunList)
+	mux.HandleFunc("POST /api/v1/runs", s.idempotent(s.handleAPIRunCreate))
+	mux.HandleFunc("GET /api/v1/runs/{id}", s.handleAPIRunGet)
+	mux.HandleFunc("GET /api/v1/runs/{id}/lines", s.handleAPIRunLines)
+	mux.HandleFunc("GET /api/v1/balances", s.handleAPIBalanceList)
+	mux.HandleFunc("PUT /api/v1/distributors/{id}/payout-details", s.handleAPIPayoutDetailsUpdate)
+	mux.HandleFunc("POST /api/v1/payouts/release", s.handleAPIPayoutRelease)
+	mux.HandleFunc("POST /api/v1/payout-batches", s.idempotent(s.handleAPIPayoutBatchCreate))
+	mux.HandleFunc("GET /api/v1/payout-batches/{id}", s.handleAPIPayoutBatchGet)
+	mux.HandleFunc("POST /api/v1/payout-batches/{id}/items/{item}", s.handleAPIPayoutItemUpdate)
+
 	// ---- Back office (web_*.go): sign-in, the distributor portal under
 	// /portal and the admin console under /admin. ----
 	mux.HandleFunc("GET /{$}", s.handleWebHome)
@@ -75,6 +88,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/products", s.handleWebProductIndex)
 	mux.HandleFunc("GET /admin/audit", s.handleWebAuditIndex)
 	mux.HandleFunc("GET /admin/attention", s.handleWebAttentionIndex)
+	mux.HandleFunc("GET /admin/plan", s.handleWebPlanEdit)
+	mux.HandleFunc("POST /admin/plan", s.handleWebPlanActivate)
+	mux.HandleFunc("POST /admin/plan/lint", s.handleWebPlanLint)
+	mux.HandleFunc("GET /admin/compliance", s.handleWebCompliance)
 	mux.HandleFunc("GET /admin/periods", s.handleWebPeriodIndex)
 	mux.HandleFunc("GET /admin/periods/{period}", s.handleWebPeriodView)
 	mux.HandleFunc("POST /admin/periods/{period}/preview", s.handleWebPeriodPreview)

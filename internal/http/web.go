@@ -45,9 +45,6 @@ type WebServices struct {
 	// ExportPayout renders a payout batch as the bank file of its method;
 	// it returns the file name, the media type and the content.
 	ExportPayout func(ctx context.Context, b *downline.PayoutBatch) (name, mediaType string, body []byte, err error)
-	// Lint checks a plan's YAML and returns the findings (an empty slice
-	// for a clean plan) or the parse error.
-	Lint func(yaml string) ([]LintFinding, error)
 	// RegisterDeal registers a pending deal of a distributor with an
 	// organisation, identified by its web domain.
 	RegisterDeal func(ctx context.Context, owner downline.DistributorID, organisation, domain string) (*Deal, error)
@@ -90,13 +87,6 @@ type Deal struct {
 	ExpiresAt    time.Time // zero unless approved
 }
 
-// LintFinding is one finding of the plan linter.
-type LintFinding struct {
-	Rule     string
-	Severity string // "block", "warn" or "info"
-	Message  string
-}
-
 // pages holds every page template, parsed once from the embedded files:
 // each is the layout plus one page file.
 var pages = mustParsePages()
@@ -123,7 +113,12 @@ func mustParsePages() map[string]*template.Template {
 		if base == "layout" {
 			continue
 		}
-		t := template.Must(template.New(base).Funcs(funcs).ParseFS(htmlFiles, "html/layout.html", n))
+		if strings.HasPrefix(base, "frag_") {
+			// A fragment stands alone, for answers to scripts.
+			out[base] = template.Must(template.New(base).Funcs(funcs).ParseFS(htmlFiles, n))
+			continue
+		}
+		t := template.Must(template.New(base).Funcs(funcs).ParseFS(htmlFiles, "html/layout.html", "html/frag_*.html", n))
 		out[base] = t
 	}
 	return out
