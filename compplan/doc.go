@@ -31,7 +31,7 @@
 //
 //	t, err := compplan.NewTree(ds)              // validate, index, order
 //	agg := compplan.NewAggregator(p, t, per)
-//	for o := range orders { err = agg.Add(o) }  // and/or agg.AddVolume(v)
+//	for o := range orders { err = agg.Add(o) }  // or AddRow(...), AddVolume(v)
 //	res, err := compplan.EvaluateVolumes(agg, st)
 //
 // Distributor{ID, Sponsor, Placement, Side, JoinedAt, Status}; Order{ID,
@@ -59,11 +59,33 @@
 //
 // Domain terms follow docs/domain.md. Amounts: each line is computed
 // exactly (basis × rate × scale) and rounded once, half away from zero.
-// The payout cap (TX-08) scales every bonus but direct commission by a
-// nine-place decimal S, rounded down and lowered further if rounding would
-// break the cap. Per-distributor caps add a negative adjustment line. Gates
-// TX-04 and TX-06 withhold multi-level pay (every bonus but direct): the
-// line is kept with amount zero and names the gate.
+// Orders outside the period are ignored; refunds net into the period's
+// volumes (a negative basis pays nothing: clawbacks of closed periods are
+// the ledger's business). A distributor is active when its status is
+// active and the plan's Active rule holds on its own customer volume;
+// direct commission needs only an active status, every other bonus an
+// active earner. Per-distributor caps add a negative adjustment line
+// after each bonus, before the payout cap. The payout cap (TX-08) scales
+// every bonus but direct commission by a nine-place decimal S, rounded
+// down and lowered further if rounding would break the cap (direct alone
+// may still exceed it). Gates TX-04 and TX-06 withhold multi-level pay
+// (every bonus but direct): the line is kept with amount zero and names
+// the gate; TX-03 is named where it cut a line's basis.
+//
+// Bonus kinds: unilevel levels are taken on the sponsor tree, with
+// dynamic compression skipping inactive uplines (or breakage without
+// it), rank-unlocked levels forfeited or passed up. Stair-step pays its
+// step's rate on own volume and the difference over each non-breakaway
+// leg's step group volume; a top-step leg head breaks away and its group
+// pays generation royalties to the nearest top-step uplines. Binary volume
+// comes from customer orders (BV, default CV) and rolls up the placement
+// tree; matched volume is consumed even when a gate withholds the pay;
+// carry is capped, flushed when inactive (option) and expires after
+// CarryExpiry unmatched periods. Matching pays on the source's earnings of
+// the named bonuses after their caps and before payout scaling. Fast
+// start pays the sponsor on customer volume in the first Days days after
+// joining. A pool is Rate × company-wide basis volume, rounded, then each
+// share rounded (so lines may differ from the pool by rounding).
 //
 // # Performance
 //
