@@ -153,3 +153,27 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkHandler measures the handler alone (validation, hashing,
+// detection, queueing, cookie, redirect) without HTTP transport.
+func BenchmarkHandler(b *testing.B) {
+	sink := &countSink{}
+	rec := referral.NewRecorder(sink, referral.RecorderConfig{})
+	h, err := referral.NewHandler(referral.Config{LandingURL: "https://vendor.example/start?utm_source=partner",
+		Codes: &codeSet{codes: map[string]bool{"ALICE": true}}, Recorder: rec, Salt: testSalt, Now: time.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mux := newMux(h)
+	req := httptest.NewRequest(http.MethodGet, "/r/ALICE/launch", nil)
+	req.RemoteAddr = "203.0.113.7:5555"
+	req.Header.Set("User-Agent", browserUA)
+	b.ReportAllocs()
+	for b.Loop() {
+		mux.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	b.StopTimer()
+	if err := rec.Close(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -146,7 +146,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	if !isCode(code) || !h.isValid(r, code) {
-		http.Redirect(w, r, h.target(""), http.StatusFound)
+		redirect(w, h.target(""))
 		return
 	}
 	now := h.cfg.Now().UTC()
@@ -169,7 +169,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.isTLS(r),
 		})
 	}
-	http.Redirect(w, r, h.target(code), http.StatusFound)
+	redirect(w, h.target(code))
+}
+
+// redirect answers 302 with an empty body: http.Redirect's HTML body costs
+// a quarter of the handler's time and no browser shows it.
+func redirect(w http.ResponseWriter, target string) {
+	w.Header().Set("Location", target)
+	w.WriteHeader(http.StatusFound)
 }
 
 // target is the landing URL with ref=code appended to its own query.
