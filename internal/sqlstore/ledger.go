@@ -95,8 +95,8 @@ func postTransaction(ctx context.Context, tx *Tx, t ledger.Transaction, period s
 		t.Requester, t.Approver, t.Reverses, len(t.Postings), dig, encodeTime(tx.now)); err != nil {
 		return false, fmt.Errorf("post %s: %w", t.ID, mapError(err, "transaction "+t.ID))
 	}
-	ins := newRowInserter(tx, `INSERT INTO ledger_postings (transaction_id, posting_no, account_kind, distributor_id,
-		currency, amount, ref)`, 7)
+	ins := newBulkInserter(tx, `INSERT INTO ledger_postings (transaction_id, posting_no, account_kind, distributor_id,
+		currency, amount, ref)`, "text", "bigint", "text", "bigint", "text", "bigint", "text")
 	defer ins.close()
 	for i, p := range t.Postings {
 		if err := ins.add(ctx, t.ID, i+1, string(p.Account.Kind), p.Account.Distributor, p.Currency, p.Amount, p.Ref); err != nil {
