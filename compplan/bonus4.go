@@ -235,10 +235,8 @@ func (r *Result) binaryQualified(b *Bonus, i int, pre, size []int32) bool {
 // scaling, from the bonuses a matching bonus matches.
 func (r *Result) matchedEarnings(b *Bonus, s int) int64 {
 	var v int64
-	for _, id := range b.Matches {
-		if raw := r.raw[r.plan.BonusIndex(id)]; raw != nil {
-			v += raw[s]
-		}
+	for _, k := range b.matchIdx {
+		v += r.raw[k][s]
 	}
 	return v
 }

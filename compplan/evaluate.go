@@ -50,7 +50,7 @@ type Result struct {
 // EvaluateVolumes evaluates the plan over the aggregated volumes and the
 // state carried in (nil for none).
 func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
-	p, t := a.plan, a.tree
+	p, t := a.plan.resolved(), a.tree
 	if err := p.checkComputable(); err != nil {
 		return nil, err
 	}

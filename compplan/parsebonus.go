@@ -121,6 +121,9 @@ func (ps *parser) bonuses(o *obj, p *Plan) {
 					ps.errorf(fmt.Sprintf("%s.matches[%d]", path, j), inodes[j], "a matching bonus never matches matching bonus %q", id)
 				}
 				b.Matches = append(b.Matches, id)
+				if k >= 0 {
+					b.matchIdx = append(b.matchIdx, k)
+				}
 			}
 			ps.needSome(path+".matches", n, len(b.Matches), 60)
 			b.Generations = ps.generations(p, bo, path)

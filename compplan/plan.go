@@ -237,7 +237,7 @@ type Bonus struct {
 	Shares      PoolShares
 	RankWeights map[string]int // shares per rank (rank_weights)
 
-	kindIdx int8
+	matchIdx []int // indices of Matches in Plan.Bonuses, resolved at parse time
 }
 
 // Compression is the unilevel compression rule.
@@ -318,4 +318,39 @@ func (p *Plan) BonusIndex(id string) int {
 		}
 	}
 	return -1
+}
+
+// resolved returns a copy of p with every rank and bonus reference
+// resolved to its index, so that a Plan built in code (not parsed) is
+// evaluated exactly like a parsed one. p itself is never modified, so one
+// Plan may be evaluated concurrently.
+func (p *Plan) resolved() *Plan {
+	c := *p
+	c.Ranks = make([]Rank, len(p.Ranks))
+	for i, rk := range p.Ranks {
+		rk.Requires = append([]Requirement(nil), rk.Requires...)
+		for j := range rk.Requires {
+			rk.Requires[j].rank = int8(p.RankIndex(rk.Requires[j].Rank))
+		}
+		c.Ranks[i] = rk
+	}
+	c.Bonuses = make([]Bonus, len(p.Bonuses))
+	for i, b := range p.Bonuses {
+		b.Levels = append([]Level(nil), b.Levels...)
+		for j := range b.Levels {
+			b.Levels[j].minRank = int8(p.RankIndex(b.Levels[j].MinRank))
+		}
+		b.Generations = append([]Generation(nil), b.Generations...)
+		for j := range b.Generations {
+			b.Generations[j].minRank = int8(p.RankIndex(b.Generations[j].MinRank))
+		}
+		b.matchIdx = nil
+		for _, id := range b.Matches {
+			if k := p.BonusIndex(id); k >= 0 && k < i {
+				b.matchIdx = append(b.matchIdx, k)
+			}
+		}
+		c.Bonuses[i] = b
+	}
+	return &c
 }
