@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/downline/downline"
@@ -50,6 +51,9 @@ type WebServices struct {
 	RegisterDeal func(ctx context.Context, owner downline.DistributorID, organisation, domain string) (*Deal, error)
 	// FindDeals lists a distributor's deals, newest first.
 	FindDeals func(ctx context.Context, owner downline.DistributorID) ([]*Deal, error)
+
+	cacheOnce sync.Once
+	cache     *webCache
 }
 
 // Standing is one distributor's figures in a commission run: the

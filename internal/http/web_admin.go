@@ -39,6 +39,20 @@ type volumeTotals struct {
 	CuV, PCV, CustomerRevenue, ParticipantRevenue, Orders int64
 }
 
+// closedTotals returns the volume totals of a closed run's period,
+// cached: a closed period's volumes no longer change.
+func (s *Server) closedTotals(ctx context.Context, run *downline.Run) (volumeTotals, error) {
+	c := s.cache()
+	if t, ok := c.getTotals(run.ID); ok {
+		return t, nil
+	}
+	t, err := s.periodTotals(ctx, run.Period)
+	if err == nil {
+		c.putTotals(run.ID, t)
+	}
+	return t, err
+}
+
 // periodTotals streams the period's volumes once and sums them.
 func (s *Server) periodTotals(ctx context.Context, period string) (volumeTotals, error) {
 	var t volumeTotals
@@ -75,10 +89,6 @@ func (s *Server) handleWebAdminOverview(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	p.Currency = prog.Currency
-	if _, p.Distributors, err = s.Distributors.FindDistributors(ctx, downline.DistributorFilter{Limit: 1}); err != nil {
-		s.webError(w, r, err)
-		return
-	}
 	var runs []*downline.Run
 	if s.Web.Runs != nil {
 		if runs, err = s.Web.Runs.FindRuns(ctx, ""); err != nil {
@@ -95,7 +105,13 @@ func (s *Server) handleWebAdminOverview(w http.ResponseWriter, r *http.Request) 
 		period = per.Name
 	}
 	p.Period = monthText(period)
-	t, err := s.periodTotals(ctx, period)
+	var t volumeTotals
+	if p.LastClose != nil {
+		t, err = s.closedTotals(ctx, p.LastClose)
+		p.Distributors = p.LastClose.Distributors
+	} else {
+		t, err = s.periodTotals(ctx, period)
+	}
 	if err != nil {
 		s.webError(w, r, err)
 		return

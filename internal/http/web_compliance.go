@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -9,18 +10,24 @@ import (
 	"github.com/downline/downline/compliance"
 )
 
+// complianceFigures are what the compliance page computes from a closed
+// run; they are cached by run.
+type complianceFigures struct {
+	KPIs    []compliance.KPI
+	Summary compliance.Summary
+	Zero    int
+	Top1    compliance.Ratio
+	Bands   template.HTML
+	Lorenz  template.HTML
+}
+
 // adminCompliancePage is the compliance dashboard of the last closed
 // period with its earnings distribution.
 type adminCompliancePage struct {
 	layout
 	Currency string
 	Close    *downline.Run
-	KPIs     []compliance.KPI
-	Summary  compliance.Summary
-	Zero     int
-	Top1     compliance.Ratio
-	Bands    template.HTML
-	Lorenz   template.HTML
+	*complianceFigures
 }
 
 // earningsBands are the bands of the earnings histogram, in minor units:
@@ -56,18 +63,30 @@ func (s *Server) handleWebCompliance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Close = closed[0]
-	all, err := s.Web.Standings(ctx, p.Close.ID)
-	if err != nil {
+	if p.complianceFigures, err = s.complianceOf(ctx, p.Close, p.Currency); err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	t, err := s.periodTotals(ctx, p.Close.Period)
-	if err != nil {
-		s.webError(w, r, err)
-		return
+	s.render(w, r, http.StatusOK, "admin_compliance", p)
+}
+
+// complianceOf computes the figures of a closed run, or returns them from
+// the cache.
+func (s *Server) complianceOf(ctx context.Context, run *downline.Run, currency string) (*complianceFigures, error) {
+	if f, ok := s.cache().getReport(run.ID); ok {
+		return f, nil
 	}
+	all, err := s.Web.Standings(ctx, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.closedTotals(ctx, run)
+	if err != nil {
+		return nil, err
+	}
+	p := &complianceFigures{}
 	pay := make([]int64, len(all))
-	in := compliance.DashboardInput{CuV: t.CuV, PCV: t.PCV, Compensation: p.Close.Total, GrossRevenue: t.CustomerRevenue + t.ParticipantRevenue}
+	in := compliance.DashboardInput{CuV: t.CuV, PCV: t.PCV, Compensation: run.Total, GrossRevenue: t.CustomerRevenue + t.ParticipantRevenue}
 	counts := make([]int64, len(earningsBands)+1)
 	for i, st := range all {
 		pay[i] = st.Total
@@ -80,10 +99,9 @@ func (s *Server) handleWebCompliance(w http.ResponseWriter, r *http.Request) {
 	}
 	in.PerParticipant = pay
 	if s.Refunds != nil {
-		rs, _, err := s.Refunds.FindRefunds(ctx, downline.RefundFilter{Period: &p.Close.Period})
+		rs, _, err := s.Refunds.FindRefunds(ctx, downline.RefundFilter{Period: &run.Period})
 		if err != nil {
-			s.webError(w, r, err)
-			return
+			return nil, err
 		}
 		for _, rf := range rs {
 			for _, l := range rf.Lines {
@@ -100,16 +118,16 @@ func (s *Server) handleWebCompliance(w http.ResponseWriter, r *http.Request) {
 		label := "none"
 		switch {
 		case i == len(earningsBands):
-			label = "≥ " + shortMoney(p.Currency)(earningsBands[i-1])
+			label = "≥ " + shortMoney(currency)(earningsBands[i-1])
 		case i > 0:
-			label = shortMoney(p.Currency)(earningsBands[i-1]) + "–" + shortMoney(p.Currency)(earningsBands[i])
+			label = shortMoney(currency)(earningsBands[i-1]) + "–" + shortMoney(currency)(earningsBands[i])
 		}
 		if i == 1 {
-			label = "< " + shortMoney(p.Currency)(earningsBands[1])
+			label = "< " + shortMoney(currency)(earningsBands[1])
 		}
 		bars[i] = chartBar{Label: label, Value: c, Text: fmt.Sprint(c)}
 	}
-	p.Bands = barChartSVG("Participants by earnings in "+monthText(p.Close.Period), bars, func(v int64) string { return fmt.Sprint(v) })
+	p.Bands = barChartSVG("Participants by earnings in "+monthText(run.Period), bars, func(v int64) string { return fmt.Sprint(v) })
 	lz := compliance.Lorenz(pay, 10)
 	xs := make([]string, len(lz))
 	curve, equal := chartSeries{Name: "Share of pay", Class: "s1"}, chartSeries{Name: "Equal shares", Class: "s3"}
@@ -119,5 +137,6 @@ func (s *Server) handleWebCompliance(w http.ResponseWriter, r *http.Request) {
 		equal.Values = append(equal.Values, int64(i*100))
 	}
 	p.Lorenz = lineChartSVG("Lorenz curve of pay", xs, []chartSeries{curve, equal}, func(v int64) string { return fmt.Sprintf("%d%%", v/10) })
-	s.render(w, r, http.StatusOK, "admin_compliance", p)
+	s.cache().putReport(run.ID, p)
+	return p, nil
 }

@@ -6,10 +6,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +39,7 @@ const (
 type webFixture struct {
 	db      *sqlstore.DB
 	srv     *httptest.Server
+	handler http.Handler
 	periods []string
 	me      *downline.Distributor
 	// other is a distributor outside me's team, a root's frontline
@@ -108,7 +111,8 @@ func newWebFixture(tb testing.TB, distributors int) *webFixture {
 		}
 	}
 	s := newWebServer(db)
-	f.srv = httptest.NewServer(s.Handler())
+	f.handler = s.Handler()
+	f.srv = httptest.NewServer(f.handler)
 	tb.Cleanup(f.srv.Close)
 	return f
 }
@@ -209,9 +213,11 @@ func outsider(tb testing.TB, db *sqlstore.DB, me *downline.Distributor) *downlin
 func standings(ctx context.Context, db *sqlstore.DB, run downline.RunID, ids []downline.DistributorID) ([]dlhttp.Standing, error) {
 	q := `SELECT distributor_id, cuv, pcv, pv, gv, active, paid_rank, title_rank, total FROM run_distributors WHERE run_id = ?`
 	args := []any{int64(run)}
-	if len(ids) == 1 {
-		q += ` AND distributor_id = ?`
-		args = append(args, int64(ids[0]))
+	if len(ids) > 0 && len(ids) <= 500 {
+		q += ` AND distributor_id IN (?` + strings.Repeat(`, ?`, len(ids)-1) + `)`
+		for _, id := range ids {
+			args = append(args, int64(id))
+		}
 	}
 	rows, err := db.SQL().QueryContext(ctx, db.Rebind(q), args...)
 	if err != nil {

@@ -55,7 +55,7 @@ type portalTeamPage struct {
 }
 
 // maxTeamShown bounds the members the explorer loads.
-const maxTeamShown = 600
+const maxTeamShown = 400
 
 // handleWebTeam shows the distributor's team to a chosen depth, as a tree
 // to expand and collapse, with figures by level and a search.
