@@ -33,6 +33,22 @@ const (
 	PermUserCreate     Permission = "user.create"
 	// PermTokenManage creates, lists and revokes one's own API tokens.
 	PermTokenManage Permission = "token.manage"
+	// PermPlanActivate stores a compensation plan version.
+	PermPlanActivate Permission = "plan.activate"
+	// PermRunRead reads commission runs (company-wide figures).
+	PermRunRead Permission = "run.read"
+	// PermRunCreate previews and closes periods.
+	PermRunCreate Permission = "run.create"
+	// PermCommissionRead reads commission lines and ledger balances of a
+	// distributor: individual earnings (DP-02: never a downline's).
+	PermCommissionRead Permission = "commission.read"
+	// PermPayoutRead reads payout batches.
+	PermPayoutRead Permission = "payout.read"
+	// PermPayoutCreate releases holds, creates batches and records the
+	// bank's answers.
+	PermPayoutCreate Permission = "payout.create"
+	// PermPayoutDetailsUpdate sets a distributor's bank and tax details.
+	PermPayoutDetailsUpdate Permission = "payout_details.update"
 )
 
 // Permissions returns every permission, in declaration order.
@@ -42,7 +58,8 @@ func Permissions() []Permission {
 		PermDistributorList, PermDistributorRead, PermDistributorCreate, PermDistributorUpdate,
 		PermDistributorCancel, PermGenealogyRead, PermCustomerRead, PermCustomerCreate,
 		PermOrderRead, PermOrderCreate, PermRefundRead, PermRefundCreate, PermAuditRead,
-		PermUserRead, PermUserCreate, PermTokenManage,
+		PermUserRead, PermUserCreate, PermTokenManage, PermPlanActivate, PermRunRead, PermRunCreate,
+		PermCommissionRead, PermPayoutRead, PermPayoutCreate, PermPayoutDetailsUpdate,
 	}
 }
 
@@ -52,7 +69,8 @@ func (p Permission) IsWrite() bool {
 	switch p {
 	case PermProgrammeUpdate, PermProductCreate, PermDistributorCreate, PermDistributorUpdate,
 		PermDistributorCancel, PermCustomerCreate, PermOrderCreate, PermRefundCreate,
-		PermUserCreate, PermTokenManage:
+		PermUserCreate, PermTokenManage, PermPlanActivate, PermRunCreate, PermPayoutCreate,
+		PermPayoutDetailsUpdate:
 		return true
 	}
 	return false
@@ -96,14 +114,18 @@ func Roles() []Role {
 //   - admin (and the system) may do everything;
 //   - finance, compliance and support read everything except the audit log
 //     and the user accounts, which only compliance (audit) and admin read;
-//     finance also records orders and refunds;
+//     support, read-only help, sees no earnings, runs or payouts either;
+//     finance also records orders and refunds, runs and closes periods and
+//     pays out;
 //   - every signed-in user manages its own API tokens;
 //   - a distributor reads the programme and catalogue; reads and edits its
 //     own record and cancels its own participation; reads its downline's
 //     distributor records and genealogy (the API then applies the DP-02
 //     tiers); reads its own customers, orders and refunds and registers
-//     its own customers. It never reaches siblings, uplines or strangers,
-//     nor a downline's customers, orders or refunds (DP-02).
+//     its own customers; reads its own commission lines and balance and
+//     sets its own payout details. It never reaches siblings, uplines or
+//     strangers, nor a downline's customers, orders, refunds or earnings
+//     (DP-02).
 func Allowed(role Role, p Permission, rel Relation) bool {
 	switch role {
 	case RoleAdmin, RoleSystem:
@@ -116,8 +138,10 @@ func Allowed(role Role, p Permission, rel Relation) bool {
 			return role == RoleCompliance
 		case PermUserRead, PermUserCreate:
 			return false
-		case PermOrderCreate, PermRefundCreate:
+		case PermOrderCreate, PermRefundCreate, PermRunCreate, PermPayoutCreate:
 			return role == RoleFinance
+		case PermRunRead, PermCommissionRead, PermPayoutRead:
+			return role != RoleSupport
 		}
 		return !p.IsWrite()
 	case RoleDistributor:
@@ -127,7 +151,7 @@ func Allowed(role Role, p Permission, rel Relation) bool {
 		case PermDistributorRead, PermGenealogyRead:
 			return rel == RelOwn || rel == RelDownline
 		case PermDistributorUpdate, PermDistributorCancel, PermCustomerRead, PermCustomerCreate,
-			PermOrderRead, PermRefundRead:
+			PermOrderRead, PermRefundRead, PermCommissionRead, PermPayoutDetailsUpdate:
 			return rel == RelOwn
 		}
 	}

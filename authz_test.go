@@ -28,6 +28,12 @@ func TestAllowedDistributor(t *testing.T) {
 		{downline.PermAuditRead, false, false, false},
 		{downline.PermUserRead, false, false, false},
 		{downline.PermProductCreate, false, false, false},
+		{downline.PermCommissionRead, true, false, false},
+		{downline.PermPayoutDetailsUpdate, true, false, false},
+		{downline.PermRunRead, false, false, false},
+		{downline.PermRunCreate, false, false, false},
+		{downline.PermPayoutCreate, false, false, false},
+		{downline.PermPlanActivate, false, false, false},
 	}
 	for _, tt := range tests {
 		for rel, want := range map[downline.Relation]bool{downline.RelOwn: tt.own, downline.RelDownline: tt.downline, downline.RelOther: tt.others} {
@@ -44,9 +50,11 @@ func TestAllowedStaff(t *testing.T) {
 		if !downline.Allowed(downline.RoleAdmin, p, downline.RelOther) {
 			t.Errorf("Allowed(admin, %s) = false, want true", p)
 		}
-		// Support is read-only apart from its own tokens.
+		// Support is read-only apart from its own tokens, and sees no
+		// earnings.
+		earnings := p == downline.PermRunRead || p == downline.PermCommissionRead || p == downline.PermPayoutRead
 		if got, want := downline.Allowed(downline.RoleSupport, p, downline.RelNone),
-			!p.IsWrite() && p != downline.PermAuditRead && p != downline.PermUserRead || p == downline.PermTokenManage; got != want {
+			!p.IsWrite() && p != downline.PermAuditRead && p != downline.PermUserRead && !earnings || p == downline.PermTokenManage; got != want {
 			t.Errorf("Allowed(support, %s) = %v, want %v", p, got, want)
 		}
 	}

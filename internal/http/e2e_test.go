@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -106,7 +108,7 @@ type idJSON struct {
 // the new distributor attributing a customer, orders with idempotency
 // keys, a refund, a cancellation inside the cooling-off window, and the
 // audit chain. Every answer is validated against the OpenAPI document.
-// (Closing a period and paying it out have no endpoints yet.)
+// Then the period is closed and paid out (closeAndPay).
 func TestVendorFlowEndToEnd(t *testing.T) {
 	f := newFixture(t)
 	schemas := newAPISchemas(t)
@@ -261,7 +263,89 @@ func TestVendorFlowEndToEnd(t *testing.T) {
 			t.Errorf("audit: %d × %s, want %d (all: %v)", actions[action], action, want, actions)
 		}
 	}
+	closeAndPay(t, f, schemas, admin, billing)
+
 	// The distributor signs out; its cookie stops working.
 	dist.call("DELETE", "/api/v1/sessions/current", http.StatusNoContent, nil)
 	dist.call("GET", "/api/v1/me", http.StatusUnauthorized, nil)
+}
+
+// closeAndPay activates the reference plan, closes March, and pays
+// distributor A, who sees only its own lines and balance.
+func closeAndPay(t *testing.T, f *fixture, schemas *apiSchemas, admin, billing *client) {
+	plan, err := os.ReadFile(filepath.Join("..", "..", "examples", "plans", "customer-first.yaml"))
+	if err != nil {
+		t.Skipf("reference plan: %v", err)
+	}
+	yaml := strings.Replace(string(plan), "currency: USD", "currency: EUR", 1)
+	admin.call("POST", "/api/v1/plans", http.StatusCreated, map[string]string{"yaml": yaml, "active_from": "2026-01"})
+	var run struct {
+		ID    int64  `json:"id"`
+		Total string `json:"total"`
+	}
+	billing.call("POST", "/api/v1/runs", http.StatusCreated, map[string]any{"period": "2026-03", "kind": "close", "hold_days": 0},
+		"Idempotency-Key", "close-2026-03").decode(t, &run)
+	a := f.client(t, schemas, f.tokens[downline.RoleDistributor])
+	aID := fmt.Sprint(f.dist["A"].ID)
+	var lines struct {
+		Items []struct {
+			Earner int64  `json:"earner_id"`
+			Amount string `json:"amount"`
+		} `json:"items"`
+	}
+	a.call("GET", "/api/v1/runs/{id}/lines", http.StatusOK, nil, "{id}", fmt.Sprint(run.ID)).decode(t, &lines)
+	if len(lines.Items) == 0 {
+		t.Fatalf("A has no commission lines in run %d (total %s)", run.ID, run.Total)
+	}
+	for _, l := range lines.Items {
+		if l.Earner != int64(f.dist["A"].ID) {
+			t.Errorf("A sees a line of distributor %d", l.Earner)
+		}
+	}
+	a.call("GET", "/api/v1/runs/{id}/lines?earner_id="+fmt.Sprint(f.dist["A1"].ID), http.StatusForbidden, nil, "{id}", fmt.Sprint(run.ID))
+	a.call("GET", "/api/v1/balances?distributor_id="+fmt.Sprint(f.dist["A1"].ID), http.StatusForbidden, nil)
+	a.call("PUT", "/api/v1/distributors/{id}/payout-details", http.StatusNoContent, map[string]string{"method": "sepa",
+		"holder_name": "A", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX"}, "{id}", aID)
+	admin.call("PUT", "/api/v1/distributors/{id}/payout-details", http.StatusNoContent, map[string]string{"method": "sepa",
+		"holder_name": "A", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX", "tax_status": "verified"}, "{id}", aID)
+	billing.call("POST", "/api/v1/payouts/release", http.StatusOK, map[string]string{"as_of": "2026-04-02T00:00:00Z"})
+	var bal struct {
+		Items []struct {
+			Available string `json:"available"`
+		} `json:"items"`
+	}
+	a.call("GET", "/api/v1/balances", http.StatusOK, nil).decode(t, &bal)
+	if len(bal.Items) != 1 || bal.Items[0].Available == "0.00" {
+		t.Fatalf("A's balance after release: %+v, want one positive balance", bal.Items)
+	}
+	var batch struct {
+		ID    string `json:"id"`
+		Items []struct {
+			ItemNo        int64  `json:"item_no"`
+			DistributorID int64  `json:"distributor_id"`
+			Amount        string `json:"amount"`
+			Status        string `json:"status"`
+		} `json:"items"`
+	}
+	billing.call("POST", "/api/v1/payout-batches", http.StatusCreated, map[string]any{"period": "2026-03", "seq": 1, "method": "sepa",
+		"minimum": "0.01", "as_of": "2026-04-02T00:00:00Z"}).decode(t, &batch)
+	paid := false
+	for _, it := range batch.Items {
+		if it.DistributorID == int64(f.dist["A"].ID) {
+			if it.Status != "sent" || it.Amount != bal.Items[0].Available {
+				t.Errorf("A's payout item %+v, want sent for %s", it, bal.Items[0].Available)
+			}
+			billing.call("POST", "/api/v1/payout-batches/{id}/items/{item}", http.StatusNoContent, map[string]string{"status": "paid"},
+				"{id}", batch.ID, "{item}", fmt.Sprint(it.ItemNo))
+			paid = true
+		}
+	}
+	if !paid {
+		t.Fatalf("batch %s has no item for A: %+v", batch.ID, batch.Items)
+	}
+	admin.call("GET", "/api/v1/payout-batches/{id}", http.StatusOK, nil, "{id}", batch.ID)
+	a.call("GET", "/api/v1/balances", http.StatusOK, nil).decode(t, &bal)
+	if bal.Items[0].Available != "0.00" {
+		t.Errorf("A's available balance after payout: %s, want 0.00", bal.Items[0].Available)
+	}
 }

@@ -29,7 +29,12 @@ type endpoint struct {
 	req    func(f *fixture, target string) (path, body string)
 }
 
-const allStaff = "admin finance compliance support"
+// allStaff and money name the staff roles of the policy table; support
+// sees no earnings.
+const (
+	allStaff = "admin finance compliance support"
+	money    = "admin finance compliance"
+)
 
 func endpoints() []endpoint {
 	did := func(f *fixture, x string) string { return fmt.Sprint(f.dist[x].ID) }
@@ -93,6 +98,24 @@ func endpoints() []endpoint {
 		{"POST", "/api/v1/tokens", allStaff, "none", false, fixed("/api/v1/tokens", `{"name":"m","scopes":["read"]}`)},
 		{"DELETE", "/api/v1/tokens/{id}", allStaff, "none", false, fixed("/api/v1/tokens/999", "")},
 		{"GET", "/api/v1/me", allStaff, "none", false, fixed("/api/v1/me", "")},
+		{"POST", "/api/v1/plans", "admin", "", false, fixed("/api/v1/plans", `{"yaml":"not a plan","active_from":"2026-01"}`)},
+		{"GET", "/api/v1/runs", money, "", false, fixed("/api/v1/runs", "")},
+		{"POST", "/api/v1/runs", "admin finance", "", false, fixed("/api/v1/runs", `{"period":"2026-03","kind":"preview"}`)},
+		{"GET", "/api/v1/runs/{id}", money, "", false, fixed("/api/v1/runs/999", "")},
+		{"GET", "/api/v1/runs/{id}/lines", money, "own", true, func(f *fixture, x string) (string, string) {
+			return "/api/v1/runs/999/lines?earner_id=" + did(f, x), ""
+		}},
+		{"GET", "/api/v1/balances", money, "own", true, func(f *fixture, x string) (string, string) {
+			return "/api/v1/balances?distributor_id=" + did(f, x), ""
+		}},
+		{"PUT", "/api/v1/distributors/{id}/payout-details", "admin", "own", true, func(f *fixture, x string) (string, string) {
+			return "/api/v1/distributors/" + did(f, x) + "/payout-details", `{"method":"sepa","holder_name":"H","iban":"DE89370400440532013000"}`
+		}},
+		{"POST", "/api/v1/payouts/release", "admin finance", "", false, fixed("/api/v1/payouts/release", `{}`)},
+		{"POST", "/api/v1/payout-batches", "admin finance", "", false, fixed("/api/v1/payout-batches",
+			`{"period":"2026-02","seq":1,"method":"sepa","as_of":"2026-03-15T00:00:00Z"}`)},
+		{"GET", "/api/v1/payout-batches/{id}", money, "", false, fixed("/api/v1/payout-batches/nope", "")},
+		{"POST", "/api/v1/payout-batches/{id}/items/{item}", "admin finance", "", false, fixed("/api/v1/payout-batches/nope/items/1", `{"status":"paid"}`)},
 	}
 }
 

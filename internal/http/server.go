@@ -41,6 +41,8 @@ type Server struct {
 	Enrolments   downline.EnrolmentService
 	Audit        downline.AuditService
 	Idempotency  downline.IdempotencyService
+	Runs         downline.RunService
+	Payouts      downline.PayoutService
 
 	// Now is the clock; nil means time.Now. Rand is the source of session
 	// ids, tokens and salts; nil means crypto/rand.
