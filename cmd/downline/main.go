@@ -97,10 +97,16 @@ func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
 
 // exitCode prints err for a person and maps it to the process exit status:
-// 0 on success, 2 on bad usage or bad input, 1 otherwise.
+// 0 on success, 2 on bad usage or bad input, 3 when a check blocks (lint,
+// simulate gates, report publication), 1 otherwise.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.As(err, new(helpShown)) {
 		return 0
+	}
+	var es interface{ ExitStatus() int }
+	if errors.As(err, &es) { // a check that found a blocking problem, e.g. lint
+		fmt.Fprintln(stderr, "downline:", err)
+		return es.ExitStatus()
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
