@@ -279,6 +279,9 @@ func adminFlows(t *testing.T, p *page, f *webFixture) {
 	p.open("/admin/compliance", "#kpis")
 	wantContains(t, "compliance KPIs", p.text("#kpis"), "Customer share")
 	p.shot("admin-compliance")
+	p.open("/admin/simulate?run=1&months=12&replications=3", "#sim")
+	wantContains(t, "simulation", p.text("#sim"), "Payout ratio")
+	p.shot("admin-simulate")
 
 	p.open("/admin/plan", "#yaml")
 	wantContains(t, "lint", p.text("#lint"), "blocking")
@@ -328,4 +331,13 @@ func portalFlows(t *testing.T, p *page, f *webFixture) {
 	p.open("/portal/payouts", "#available")
 	p.shot("portal-payouts")
 	p.open("/portal/profile", ".facts")
+
+	// The same dashboard on a phone.
+	p.do("phone viewport", chromedp.EmulateViewport(390, 844))
+	p.open("/portal", "#kpi-cuv")
+	if w := evalIn[int](p, "document.documentElement.scrollWidth"); w > 390 {
+		t.Errorf("on a phone the dashboard is %d px wide, want no horizontal scrolling", w)
+	}
+	p.shot("portal-dashboard-phone")
+	p.do("desktop viewport", chromedp.EmulateViewport(1366, 900))
 }
