@@ -92,7 +92,9 @@ func barChartSVG(title string, bars []chartBar, label func(int64) string) templa
 			y := padT + plotH - h
 			fmt.Fprintf(&b, `<rect class="bar" x="%d" y="%d" width="%d" height="%d" rx="3"><title>%s</title></rect>`,
 				x, y, w, h, template.HTMLEscapeString(br.Label+": "+br.Text))
-			fmt.Fprintf(&b, `<text class="axis" x="%d" y="%d" text-anchor="middle">%s</text>`, x+w/2, chartH-padB+18, template.HTMLEscapeString(br.Label))
+			if every := (n + 7) / 8; i%every == 0 {
+				fmt.Fprintf(&b, `<text class="axis" x="%d" y="%d" text-anchor="middle">%s</text>`, x+w/2, chartH-padB+18, template.HTMLEscapeString(br.Label))
+			}
 			if n <= 12 {
 				fmt.Fprintf(&b, `<text class="value" x="%d" y="%d" text-anchor="middle">%s</text>`, x+w/2, y-5, template.HTMLEscapeString(br.Text))
 			}
@@ -162,6 +164,9 @@ func lineChartSVG(title string, xs []string, series []chartSeries, label func(in
 func shortMoney(currency string) func(int64) string {
 	return func(v int64) string {
 		sym := map[string]string{"USD": "$", "EUR": "€", "GBP": "£"}[currency]
+		if v < 0 {
+			return "−" + shortMoney(currency)(-v)
+		}
 		major := v / 100
 		switch {
 		case major >= 1_000_000:
