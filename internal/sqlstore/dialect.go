@@ -32,6 +32,36 @@ func (d Dialect) String() string {
 	return "unknown"
 }
 
+// open opens the pools for dsn and sets the dialect.
+func (db *DB) open(dsn string) error {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		db.dialect = SQLite
+		return db.openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db.dialect = Postgres
+		return db.openPostgres(dsn)
+	}
+	return downline.Errorf(downline.CodeInvalid, "database %q must be sqlite:PATH or a postgres:// URL", redactDSN(dsn))
+}
+
+// readTxOptions returns the options of read-only transactions: READ ONLY
+// on PostgreSQL; none on SQLite, whose reader pool is query_only.
+func (db *DB) readTxOptions() *sql.TxOptions {
+	if db.dialect == Postgres {
+		return &sql.TxOptions{ReadOnly: true}
+	}
+	return nil
+}
+
+// migrationDir returns the embedded directory of d's migrations.
+func migrationDir(d Dialect) string {
+	if d == Postgres {
+		return "migrations/postgres"
+	}
+	return "migrations/sqlite"
+}
+
 // sqliteBusyTimeout is how long an SQLite writer waits for another, in
 // milliseconds.
 const sqliteBusyTimeout = 10000

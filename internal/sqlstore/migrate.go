@@ -25,10 +25,7 @@ type Migration struct {
 // order. Migration versions are unique; gaps are allowed, since several
 // teams own ranges of numbers.
 func Migrations(d Dialect) ([]Migration, error) {
-	dir := "migrations/sqlite"
-	if d == Postgres {
-		dir = "migrations/postgres"
-	}
+	dir := migrationDir(d)
 	entries, err := fs.ReadDir(migrationFS, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)

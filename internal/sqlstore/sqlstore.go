@@ -24,7 +24,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/downline/downline"
@@ -56,18 +55,10 @@ type DB struct {
 // the database answers but does not migrate it.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{Now: time.Now, dsn: dsn}
-	var err error
-	switch {
-	case strings.HasPrefix(dsn, "sqlite:"):
-		db.dialect = SQLite
-		err = db.openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		db.dialect = Postgres
-		err = db.openPostgres(dsn)
-	default:
-		return nil, downline.Errorf(downline.CodeInvalid, "database %q must be sqlite:PATH or a postgres:// URL", redactDSN(dsn))
-	}
-	if err != nil {
+	if err := db.open(dsn); err != nil {
+		if downline.ErrorCode(err) == downline.CodeInvalid {
+			return nil, err
+		}
 		return nil, fmt.Errorf("open %s: %w", redactDSN(dsn), err)
 	}
 	if err := db.wdb.PingContext(ctx); err != nil {
@@ -107,12 +98,9 @@ type Tx struct {
 
 // beginTx starts a transaction for writing (write=true) or reading.
 func (db *DB) beginTx(ctx context.Context, write bool) (*Tx, error) {
-	pool := db.rdb
-	var opts *sql.TxOptions
+	pool, opts := db.rdb, db.readTxOptions()
 	if write {
-		pool = db.wdb
-	} else if db.dialect == Postgres {
-		opts = &sql.TxOptions{ReadOnly: true}
+		pool, opts = db.wdb, nil
 	}
 	tx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
