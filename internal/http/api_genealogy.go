@@ -144,7 +144,7 @@ const maxSearchMembers = 5000
 
 // searchDownline reads the subtree to the requested depth (at most
 // maxSearchMembers members), ordered by depth then id, and pages through
-// the matches.
+// the matches; the cursor is "depth.id" of the last match shown.
 func (s *Server) searchDownline(w http.ResponseWriter, r *http.Request, search string) {
 	id, err := pathID(r, "distributor")
 	if err != nil {
@@ -175,43 +175,32 @@ func (s *Server) searchDownline(w http.ResponseWriter, r *http.Request, search s
 		s.writeError(w, r, err)
 		return
 	}
-	if search != "" && len(ms) > maxSearchMembers {
+	if len(ms) > maxSearchMembers {
 		s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter depth: the subtree holds more than %d members; search less deep", maxSearchMembers))
 		return
 	}
 	start := sort.Search(len(ms), func(i int) bool {
 		return ms[i].Depth > afterDepth || ms[i].Depth == afterDepth && int64(ms[i].ID) > afterID
 	})
-	out := page[memberJSON]{Items: []memberJSON{}, Total: len(ms)}
-	if search != "" {
-		out.Total = 0
-	}
-	for i := start; i < len(ms); i++ {
-		if search == "" && len(out.Items) == limit {
-			break
-		}
-		d, err := s.Distributors.FindDistributorByID(r.Context(), ms[i].ID)
+	out := memberPage{Items: []memberJSON{}}
+	var last downline.DownlineMember
+	for _, dm := range ms[start:] {
+		d, err := s.Distributors.FindDistributorByID(r.Context(), dm.ID)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		m := v.member(d, base+ms[i].Depth)
-		if search != "" {
-			if !matches(v, d, m, search) {
-				continue
-			}
-			out.Total++
-			if len(out.Items) == limit {
-				continue
-			}
+		m := v.member(d, base+dm.Depth)
+		if !matches(v, d, m, search) {
+			continue
+		}
+		if len(out.Items) == limit {
+			// One more match exists: the page continues after the last.
+			out.NextCursor = strconv.Itoa(last.Depth) + "." + idString(int64(last.ID))
+			break
 		}
 		out.Items = append(out.Items, m)
-		if len(out.Items) == limit {
-			out.NextCursor = strconv.Itoa(ms[i].Depth) + "." + idString(int64(ms[i].ID))
-		}
-	}
-	if search == "" && start+len(out.Items) >= len(ms) {
-		out.NextCursor = ""
+		last = dm
 	}
 	if err := s.allowHarvest(r, v, len(out.Items)); err != nil {
 		s.writeError(w, r, err)

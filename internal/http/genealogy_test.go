@@ -50,3 +50,30 @@ func TestSubtreePaging(t *testing.T) {
 		t.Errorf("forged cursor: %d %s, want 400", res.status, res.body)
 	}
 }
+
+// TestSearchPaging pages through search matches one at a time: by depth,
+// then id, and the last page has no cursor.
+func TestSearchPaging(t *testing.T) {
+	f := newFixture(t)
+	schemas := newAPISchemas(t)
+	var got []string
+	cursor := ""
+	for i := 0; i < 10; i++ {
+		res := f.do(t, downline.RoleSupport, "GET", fmt.Sprintf("/api/v1/distributors/%d/downline/search?q=name+of&limit=1&cursor=%s", f.dist["R"].ID, cursor), "")
+		schemas.check(t, "GET", "/api/v1/distributors/{id}/downline/search", res)
+		var pg struct {
+			Items      []memberView `json:"items"`
+			NextCursor string       `json:"next_cursor"`
+		}
+		res.decode(t, &pg)
+		for _, m := range pg.Items {
+			got = append(got, m.ExternalID)
+		}
+		if cursor = pg.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if diff := cmp.Diff([]string{"A", "B", "A1", "A2"}, got); diff != "" {
+		t.Errorf("search pages (-want +got):\n%s", diff)
+	}
+}
