@@ -193,7 +193,7 @@ func TestEngineAgreesWithSQLLarge(t *testing.T) {
 		for _, tc := range []struct {
 			shape gen.Shape
 			n     int
-		}{{gen.ShapePA, 20000}, {gen.ShapeDeep, 4000}} {
+		}{{gen.ShapePA, 8000}, {gen.ShapeDeep, 2000}} {
 			shape, n := tc.shape, tc.n
 			if testing.Short() {
 				n /= 5
