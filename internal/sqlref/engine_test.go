@@ -189,7 +189,7 @@ func TestEngineAgreesWithSQLLarge(t *testing.T) {
 	pc := planCase{levels: []string{"10", "5", "4", "3", "2", "1", "1"}, compression: true, payInactive: true,
 		basis: "[cuv, rpcv]", minCuV: "100", receipted: true, personalUse: true, personalCap: "200", personalShare: "1/3"}
 	forEachDB(t, func(t *testing.T, r *sqlref.Ref) {
-		// The deep tree's closure has ~150 rows per distributor.
+		// Sizes keep the SQL closure small: the deep tree's chains are ~60 long.
 		for _, tc := range []struct {
 			shape gen.Shape
 			n     int
