@@ -66,3 +66,17 @@ func canonicalName(s string) string {
 	}
 	return strings.Join(kept, " ")
 }
+
+// SelfDealingEarners applies SelfDealing to every distributor who would
+// earn on the customer's orders (the seller, then each upline, as TX-11
+// requires) and returns the reason for each match, in the given order. An
+// empty result means the orders need no acknowledgement.
+func SelfDealingEarners(earners []Employment, org Organisation) []string {
+	var reasons []string
+	for _, e := range earners {
+		if ok, why := SelfDealing(e, org); ok {
+			reasons = append(reasons, why)
+		}
+	}
+	return reasons
+}

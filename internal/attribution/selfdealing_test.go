@@ -146,3 +146,20 @@ func TestCheckAcknowledger(t *testing.T) {
 		})
 	}
 }
+
+func TestSelfDealingEarners(t *testing.T) {
+	org := attribution.Organisation{Name: "Acme", Domain: "acme.example"}
+	earners := []attribution.Employment{
+		{DistributorID: 9, Email: "seller@other.example"},
+		{DistributorID: 4, Email: "boss@acme.example"}, // the seller's upline works for the customer
+		{DistributorID: 1, EmployerName: "ACME Ltd"},
+	}
+	got := attribution.SelfDealingEarners(earners, org)
+	want := []string{
+		"distributor 4's email domain acme.example is the customer's domain acme.example",
+		`distributor 1 declared employer "ACME Ltd", the customer's name`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("SelfDealingEarners diff (-want +got):\n%s", diff)
+	}
+}
