@@ -106,6 +106,13 @@ func mustParsePages() map[string]*template.Template {
 		},
 		"day": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"sub": func(a, b int64) int64 { return a - b },
+		"orderAmount": func(o *downline.Order) int64 {
+			var sum int64
+			for _, l := range o.Lines {
+				sum += l.Amount()
+			}
+			return sum
+		},
 	}
 	names, err := fs.Glob(htmlFiles, "html/*.html")
 	if err != nil {

@@ -26,6 +26,7 @@ type teamNode struct {
 	// CuV is shown for the frontline only.
 	CuV      int64
 	ShowCuV  bool
+	Currency string
 	Children []*teamNode
 	Team     int // everyone below, within the depth shown
 }
@@ -106,7 +107,7 @@ func (s *Server) handleWebTeam(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		mj := v.member(d, m.Depth)
-		n := &teamNode{Ref: mj.Ref, Name: mj.DisplayName, JoinMonth: mj.JoinMonth, Depth: m.Depth, Tier: mj.Tier}
+		n := &teamNode{Ref: mj.Ref, Name: mj.DisplayName, JoinMonth: mj.JoinMonth, Depth: m.Depth, Tier: mj.Tier, Currency: prog.Currency}
 		lr := levels[m.Depth]
 		if lr == nil {
 			lr = &levelRow{Level: m.Depth}
