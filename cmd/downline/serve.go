@@ -65,6 +65,8 @@ func newServer(logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp.Server 
 		Enrolments:       db,
 		Audit:            db,
 		Idempotency:      db,
+		Runs:             db,
+		Payouts:          db,
 		AgreementVersion: cfg.AgreementVersion,
 		Mounts:           map[string]http.Handler{},
 	}
