@@ -24,11 +24,9 @@ var htmlFiles embed.FS
 var assetFiles embed.FS
 
 // WebServices are what the back office needs beyond the services of the
-// JSON API. cmd/downline sets them; a nil field hides the pages that need
-// it.
+// JSON API (it also uses Server.Runs and Server.Payouts). cmd/downline
+// sets them; a nil field hides or empties the pages that need it.
 type WebServices struct {
-	Runs    downline.RunService
-	Payouts downline.PayoutService
 	Volumes downline.VolumeService
 
 	// Attention lists the items of the needs-attention queue (open ones

@@ -90,8 +90,8 @@ func (s *Server) handleWebAdminOverview(w http.ResponseWriter, r *http.Request) 
 	}
 	p.Currency = prog.Currency
 	var runs []*downline.Run
-	if s.Web.Runs != nil {
-		if runs, err = s.Web.Runs.FindRuns(ctx, ""); err != nil {
+	if s.Runs != nil {
+		if runs, err = s.Runs.FindRuns(ctx, ""); err != nil {
 			s.webError(w, r, err)
 			return
 		}

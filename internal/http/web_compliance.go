@@ -48,11 +48,11 @@ func (s *Server) handleWebCompliance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := adminCompliancePage{layout: s.newLayout(r, "Compliance", "compliance"), Currency: prog.Currency}
-	if s.Web.Runs == nil || s.Web.Standings == nil {
+	if s.Runs == nil || s.Web.Standings == nil {
 		s.render(w, r, http.StatusOK, "admin_compliance", p)
 		return
 	}
-	runs, err := s.Web.Runs.FindRuns(ctx, "")
+	runs, err := s.Runs.FindRuns(ctx, "")
 	if err != nil {
 		s.webError(w, r, err)
 		return

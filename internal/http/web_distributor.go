@@ -174,8 +174,8 @@ func (s *Server) distributorPage(r *http.Request) (*adminDistributorPage, error)
 		p.Standing = &st
 	}
 	p.Picture = treeSVG(roots, 3)
-	if s.Web.Payouts != nil {
-		bs, err := s.Web.Payouts.Balances(ctx, d.ID)
+	if s.Payouts != nil {
+		bs, err := s.Payouts.Balances(ctx, d.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -121,11 +121,11 @@ func newWebFixture(tb testing.TB, distributors int) *webFixture {
 func newWebServer(db *sqlstore.DB) *dlhttp.Server {
 	return &dlhttp.Server{
 		Programme: db, Products: db, Distributors: db, Customers: db, Orders: db, Refunds: db, Genealogy: db,
-		Users: db, Sessions: db, Tokens: db, Resets: db, Enrolments: db, Audit: db, Idempotency: db,
+		Runs: db, Payouts: db, Users: db, Sessions: db, Tokens: db, Resets: db, Enrolments: db, Audit: db, Idempotency: db,
 		Now: func() time.Time { return webNow }, Password: cheapHash, PseudonymKey: []byte("test pseudonym key"),
 		RateLimit: 1000, RateBurst: 1000,
 		Web: dlhttp.WebServices{
-			Runs: db, Payouts: db, Volumes: db,
+			Volumes: db,
 			Standings: func(ctx context.Context, run downline.RunID, ids ...downline.DistributorID) ([]dlhttp.Standing, error) {
 				return standings(ctx, db, run, ids)
 			},

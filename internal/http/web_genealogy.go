@@ -154,14 +154,14 @@ func countTeam(n *teamNode) int {
 // run, by distributor.
 func (s *Server) currentStandings(ctx context.Context, prog *downline.Programme, members []downline.DownlineMember) (map[downline.DistributorID]Standing, error) {
 	out := map[downline.DistributorID]Standing{}
-	if s.Web.Runs == nil || s.Web.Standings == nil || len(members) == 0 {
+	if s.Runs == nil || s.Web.Standings == nil || len(members) == 0 {
 		return out, nil
 	}
 	per, err := prog.PeriodOf(s.now())
 	if err != nil {
 		return nil, err
 	}
-	runs, err := s.Web.Runs.FindRuns(ctx, "")
+	runs, err := s.Runs.FindRuns(ctx, "")
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ func (s *Server) handleWebPayoutIndex(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	if s.Web.Runs == nil || s.Web.Payouts == nil {
+	if s.Runs == nil || s.Payouts == nil {
 		s.webError(w, r, downline.Errorf(downline.CodeNotFound, "Payouts are not configured."))
 		return
 	}
@@ -64,7 +64,7 @@ func (s *Server) handleWebPayoutIndex(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	runs, err := s.Web.Runs.FindRuns(ctx, "")
+	runs, err := s.Runs.FindRuns(ctx, "")
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -76,7 +76,7 @@ func (s *Server) handleWebPayoutIndex(w http.ResponseWriter, r *http.Request) {
 		per := closed[i].Period
 		p.Periods = append(p.Periods, per)
 		for seq := 1; seq <= maxBatchesPerPeriod; seq++ {
-			b, err := s.Web.Payouts.FindPayoutBatch(ctx, downline.PayoutBatchID(per, seq))
+			b, err := s.Payouts.FindPayoutBatch(ctx, downline.PayoutBatchID(per, seq))
 			if downline.ErrorCode(err) == downline.CodeNotFound {
 				break
 			}
@@ -119,13 +119,13 @@ func (s *Server) handleWebPayoutCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		min = m.Amount
 	}
-	if _, err := s.Web.Payouts.ReleaseHolds(ctx, s.now()); err != nil {
+	if _, err := s.Payouts.ReleaseHolds(ctx, s.now()); err != nil {
 		s.webError(w, r, err)
 		return
 	}
 	seq := 1
 	for ; seq <= maxBatchesPerPeriod; seq++ {
-		_, err := s.Web.Payouts.FindPayoutBatch(ctx, downline.PayoutBatchID(period, seq))
+		_, err := s.Payouts.FindPayoutBatch(ctx, downline.PayoutBatchID(period, seq))
 		if downline.ErrorCode(err) == downline.CodeNotFound {
 			break
 		}
@@ -134,7 +134,7 @@ func (s *Server) handleWebPayoutCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	b, err := s.Web.Payouts.CreatePayoutBatch(ctx, downline.NewPayoutBatch{Period: period, Seq: seq, Method: method, Minimum: min, AsOf: s.now()})
+	b, err := s.Payouts.CreatePayoutBatch(ctx, downline.NewPayoutBatch{Period: period, Seq: seq, Method: method, Minimum: min, AsOf: s.now()})
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -164,11 +164,11 @@ func (s *Server) handleWebPayoutView(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	if s.Web.Payouts == nil {
+	if s.Payouts == nil {
 		s.webError(w, r, downline.Errorf(downline.CodeNotFound, "Payouts are not configured."))
 		return
 	}
-	b, err := s.Web.Payouts.FindPayoutBatch(r.Context(), r.PathValue("id"))
+	b, err := s.Payouts.FindPayoutBatch(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -187,11 +187,11 @@ func (s *Server) handleWebPayoutExport(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	if s.Web.Payouts == nil || s.Web.ExportPayout == nil {
+	if s.Payouts == nil || s.Web.ExportPayout == nil {
 		s.webError(w, r, downline.Errorf(downline.CodeNotFound, "Payout export is not configured."))
 		return
 	}
-	b, err := s.Web.Payouts.FindPayoutBatch(r.Context(), r.PathValue("id"))
+	b, err := s.Payouts.FindPayoutBatch(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -229,7 +229,7 @@ func (s *Server) handleWebPayoutItemMark(w http.ResponseWriter, r *http.Request)
 		s.webError(w, r, downline.Errorf(downline.CodeInvalid, "status: must be paid or failed"))
 		return
 	}
-	if err := s.Web.Payouts.MarkPayoutItem(r.Context(), id, item, status, r.PostFormValue("reason")); err != nil {
+	if err := s.Payouts.MarkPayoutItem(r.Context(), id, item, status, r.PostFormValue("reason")); err != nil {
 		s.webError(w, r, err)
 		return
 	}

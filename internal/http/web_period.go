@@ -76,7 +76,7 @@ func (s *Server) handleWebPeriodIndex(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	if s.Web.Runs == nil {
+	if s.Runs == nil {
 		s.webError(w, r, downline.Errorf(downline.CodeNotFound, "Commission runs are not configured."))
 		return
 	}
@@ -91,7 +91,7 @@ func (s *Server) handleWebPeriodIndex(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	runs, err := s.Web.Runs.FindRuns(ctx, "")
+	runs, err := s.Runs.FindRuns(ctx, "")
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -123,7 +123,7 @@ func (s *Server) handleWebPeriodView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("period")
-	if !downline.IsPeriodName(name) || s.Web.Runs == nil {
+	if !downline.IsPeriodName(name) || s.Runs == nil {
 		s.webError(w, r, downline.Errorf(downline.CodeNotFound, "No period %q.", name))
 		return
 	}
@@ -133,7 +133,7 @@ func (s *Server) handleWebPeriodView(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	all, err := s.Web.Runs.FindRuns(ctx, "")
+	all, err := s.Runs.FindRuns(ctx, "")
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -156,7 +156,7 @@ func (s *Server) handleWebPeriodView(w http.ResponseWriter, r *http.Request) {
 		p.Latest = p.Runs[0]
 	}
 	if len(p.Runs) >= 2 {
-		if p.Diff, err = s.Web.Runs.DiffRuns(ctx, p.Runs[1].ID, p.Runs[0].ID); err != nil {
+		if p.Diff, err = s.Runs.DiffRuns(ctx, p.Runs[1].ID, p.Runs[0].ID); err != nil {
 			s.webError(w, r, err)
 			return
 		}
@@ -210,16 +210,16 @@ func (s *Server) runPeriod(w http.ResponseWriter, r *http.Request, kind downline
 		return
 	}
 	name := r.PathValue("period")
-	if s.Web.Runs == nil {
+	if s.Runs == nil {
 		s.webError(w, r, downline.Errorf(downline.CodeNotFound, "Commission runs are not configured."))
 		return
 	}
 	opts := downline.RunOptions{HoldDays: -1}
 	var run *downline.Run
 	if kind == downline.RunClose {
-		run, err = s.Web.Runs.CloseRun(r.Context(), name, opts)
+		run, err = s.Runs.CloseRun(r.Context(), name, opts)
 	} else {
-		run, err = s.Web.Runs.PreviewRun(r.Context(), name, opts)
+		run, err = s.Runs.PreviewRun(r.Context(), name, opts)
 	}
 	if err != nil {
 		s.webError(w, r, err)

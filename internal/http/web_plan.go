@@ -79,10 +79,10 @@ func (s *Server) planPage(r *http.Request) (*adminPlanPage, error) {
 		return nil, err
 	}
 	p.ActiveFrom = per.Name
-	if s.Web.Runs == nil || s.Web.PlanVersion == nil {
+	if s.Runs == nil || s.Web.PlanVersion == nil {
 		return p, nil
 	}
-	runs, err := s.Web.Runs.FindRuns(ctx, "")
+	runs, err := s.Runs.FindRuns(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (s *Server) handleWebPlanActivate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "admin_plan", p)
 		return
 	}
-	v, err := s.Web.Runs.ActivatePlan(r.Context(), p.YAML, p.ActiveFrom)
+	v, err := s.Runs.ActivatePlan(r.Context(), p.YAML, p.ActiveFrom)
 	if downline.ErrorCode(err) == downline.CodeInvalid {
 		p.Error = downline.ErrorMessage(err)
 		s.render(w, r, http.StatusBadRequest, "admin_plan", p)

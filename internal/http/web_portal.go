@@ -126,8 +126,8 @@ func (s *Server) handleWebPortalDashboard(w http.ResponseWriter, r *http.Request
 		}
 		p.Frontline = len(down)
 	}
-	if s.Web.Payouts != nil {
-		bs, err := s.Web.Payouts.Balances(ctx, p.Me.ID)
+	if s.Payouts != nil {
+		bs, err := s.Payouts.Balances(ctx, p.Me.ID)
 		if err != nil {
 			s.webError(w, r, err)
 			return
@@ -136,11 +136,11 @@ func (s *Server) handleWebPortalDashboard(w http.ResponseWriter, r *http.Request
 			p.Balance = bs[0]
 		}
 	}
-	if s.Web.Runs == nil {
+	if s.Runs == nil {
 		s.render(w, r, http.StatusOK, "portal_dashboard", p)
 		return
 	}
-	runs, err := s.Web.Runs.FindRuns(ctx, "")
+	runs, err := s.Runs.FindRuns(ctx, "")
 	if err != nil {
 		s.webError(w, r, err)
 		return

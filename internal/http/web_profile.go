@@ -60,11 +60,11 @@ func (s *Server) handleWebPortalPayouts(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	p := portalPayoutsPage{layout: s.newLayout(r, "Payouts & tax", "payouts"), Currency: prog.Currency}
-	if s.Web.Payouts == nil || s.Web.Runs == nil {
+	if s.Payouts == nil || s.Runs == nil {
 		s.render(w, r, http.StatusOK, "portal_payouts", p)
 		return
 	}
-	bs, err := s.Web.Payouts.Balances(ctx, u.DistributorID)
+	bs, err := s.Payouts.Balances(ctx, u.DistributorID)
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -72,7 +72,7 @@ func (s *Server) handleWebPortalPayouts(w http.ResponseWriter, r *http.Request) 
 	if len(bs) == 1 {
 		p.Balance = bs[0]
 	}
-	runs, err := s.Web.Runs.FindRuns(ctx, "")
+	runs, err := s.Runs.FindRuns(ctx, "")
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -80,7 +80,7 @@ func (s *Server) handleWebPortalPayouts(w http.ResponseWriter, r *http.Request) 
 	closed := closedRuns(runs, 24)
 	for i := len(closed) - 1; i >= 0; i-- {
 		for seq := maxBatchesPerPeriod; seq >= 1; seq-- {
-			b, err := s.Web.Payouts.FindPayoutBatch(ctx, downline.PayoutBatchID(closed[i].Period, seq))
+			b, err := s.Payouts.FindPayoutBatch(ctx, downline.PayoutBatchID(closed[i].Period, seq))
 			if downline.ErrorCode(err) == downline.CodeNotFound {
 				continue
 			}

@@ -37,8 +37,8 @@ func (s *Server) handleWebStatementIndex(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	p := portalStatementsPage{layout: s.newLayout(r, "Statements", "statements"), Currency: prog.Currency}
-	if s.Web.Runs != nil {
-		runs, err := s.Web.Runs.FindRuns(ctx, "")
+	if s.Runs != nil {
+		runs, err := s.Runs.FindRuns(ctx, "")
 		if err != nil {
 			s.webError(w, r, err)
 			return
