@@ -56,20 +56,27 @@ func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
 	}
 	n := t.Len()
 	r := &Result{plan: p, tree: t, period: a.period, scale: Rate{1, 1}}
-	r.cuv, r.pcv, r.bv = make([]int64, n), make([]int64, n), make([]int64, n)
+	r.cuv, r.pcv = make([]int64, n), make([]int64, n)
 	custOrders := make([]int32, n)
-	hasFast := false
+	hasFast, hasBV := false, false
 	for _, b := range p.Bonuses {
 		hasFast = hasFast || b.Kind == KindFastStart
+		hasBV = hasBV || slices.Contains(b.Basis, BasisBV)
 	}
 	if hasFast {
 		r.fsv = make([]int64, n)
 	}
+	if hasBV {
+		r.bv = make([]int64, n)
+	}
 	for i := range a.vol {
 		v := &a.vol[i]
-		r.cuv[i], r.pcv[i], r.bv[i], custOrders[i] = v.cuv, v.pcv, v.bv, v.custOrders
+		r.cuv[i], r.pcv[i], custOrders[i] = v.cuv, v.pcv, v.custOrders
 		if hasFast {
 			r.fsv[i] = v.fsv
+		}
+		if hasBV {
+			r.bv[i] = v.bv
 		}
 	}
 	r.volumes()

@@ -34,7 +34,7 @@ func (e *RecordError) Unwrap() error { return e.Err }
 type Tree struct {
 	n          int
 	ids        []ID
-	rec        []int32 // index → input record
+	rec        []int32 // index → input record, while building
 	parent     []int32 // -1 for a root
 	depth      []int32
 	childStart []int32 // n+1 offsets into kids
@@ -238,6 +238,7 @@ func NewTree(ds []Distributor) (*Tree, error) {
 	if err := t.buildPlacement(ds); err != nil {
 		return nil, err
 	}
+	t.rec = nil // only error messages need it
 	return t, nil
 }
 
