@@ -268,42 +268,21 @@ func findDeals(ctx context.Context, db *sqlstore.DB, owner downline.DistributorI
 	return out, rows.Err()
 }
 
-// statementPDF builds the statement of a closed period from the close's
-// lines, with the period's earnings as the only movement.
+// statementPDF renders the store's statement of a closed period, as
+// cmd/downline does.
 func statementPDF(ctx context.Context, db *sqlstore.DB, id downline.DistributorID, period string) ([]byte, error) {
-	runs, err := db.FindRuns(ctx, period)
+	ps, err := db.FindStatement(ctx, id, period)
 	if err != nil {
 		return nil, err
 	}
-	var run *downline.Run
-	for _, r := range runs {
-		if r.Kind == downline.RunClose {
-			run = r
-		}
+	st := statement.Statement{Programme: ps.Programme, DistributorID: ps.DistributorID, DistributorName: ps.DistributorName,
+		Period: ps.Period, Currency: ps.Currency, GeneratedAt: ps.Run.CreatedAt,
+		Movements: statement.Movements{Opening: ps.Opening, Earned: ps.Earned, Clawbacks: ps.Clawbacks,
+			Adjustments: ps.Adjustments, Paid: ps.Paid, Closing: ps.Closing}}
+	for _, l := range ps.Lines {
+		st.Lines = append(st.Lines, statement.Line{ID: fmt.Sprintf("run:%d:line:%d", ps.Run.ID, l.LineNo), Bonus: l.Bonus,
+			Source: fmt.Sprintf("distributor %d", l.Source), Explanation: l.Explain(ps.Currency), Amount: l.Amount})
 	}
-	if run == nil {
-		return nil, downline.Errorf(downline.CodeNotFound, "Period %s is not closed.", period)
-	}
-	d, err := db.FindDistributorByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	lines, err := db.FindRunLines(ctx, run.ID, id)
-	if err != nil {
-		return nil, err
-	}
-	st := statement.Statement{Programme: "Lumen", DistributorID: id, DistributorName: d.DisplayName, Period: period,
-		Currency: run.Currency, GeneratedAt: webNow}
-	for _, l := range lines {
-		st.Lines = append(st.Lines, statement.Line{ID: fmt.Sprintf("%d-%d", l.RunID, l.LineNo), Bonus: l.Bonus,
-			Source: fmt.Sprintf("distributor %d", l.Source), Explanation: fmt.Sprintf("%d/%d of %d", l.RateNum, l.RateDen, l.Basis), Amount: l.Amount})
-		if l.Amount >= 0 {
-			st.Movements.Earned += l.Amount
-		} else {
-			st.Movements.Clawbacks -= l.Amount
-		}
-	}
-	st.Movements.Closing = st.Movements.Earned - st.Movements.Clawbacks
 	var buf bytes.Buffer
 	if err := statement.WritePDF(&buf, st); err != nil {
 		return nil, err
