@@ -97,6 +97,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/periods/{period}", s.handleWebPeriodView)
 	mux.HandleFunc("POST /admin/periods/{period}/preview", s.handleWebPeriodPreview)
 	mux.HandleFunc("POST /admin/periods/{period}/close", s.handleWebPeriodClose)
+	mux.HandleFunc("GET /admin/periods/{period}/close", s.handleWebPeriodCloseProgress)
 	mux.HandleFunc("GET /admin/payouts", s.handleWebPayoutIndex)
 	mux.HandleFunc("POST /admin/payouts", s.handleWebPayoutCreate)
 	mux.HandleFunc("GET /admin/payouts/{id}", s.handleWebPayoutView)

@@ -143,6 +143,9 @@ type layout struct {
 	Programme string
 	Flash     string
 	Error     string
+	// Refresh, when positive, reloads the page after that many seconds
+	// (progress pages).
+	Refresh int
 }
 
 // newLayout fills the layout of a signed-in page.

@@ -13,6 +13,7 @@ type webCache struct {
 	mu      sync.Mutex
 	totals  map[downline.RunID]volumeTotals
 	reports map[downline.RunID]*complianceFigures
+	jobs    map[string]*closeJob // by period
 }
 
 // maxCachedRuns bounds each map; a closed period is rarely looked up
@@ -22,7 +23,8 @@ const maxCachedRuns = 36
 // cache returns the server's cache, creating it on first use.
 func (s *Server) cache() *webCache {
 	s.Web.cacheOnce.Do(func() {
-		s.Web.cache = &webCache{totals: map[downline.RunID]volumeTotals{}, reports: map[downline.RunID]*complianceFigures{}}
+		s.Web.cache = &webCache{totals: map[downline.RunID]volumeTotals{}, reports: map[downline.RunID]*complianceFigures{},
+			jobs: map[string]*closeJob{}}
 	})
 	return s.Web.cache
 }

@@ -186,20 +186,10 @@ func abs(x int64) int64 {
 
 // handleWebPeriodPreview evaluates the period again as a preview.
 func (s *Server) handleWebPeriodPreview(w http.ResponseWriter, r *http.Request) {
-	s.runPeriod(w, r, downline.RunPreview)
+	s.runPeriod(w, r)
 }
 
-// handleWebPeriodClose closes the period after the operator confirmed it:
-// the final run is frozen and posted to the ledger.
-func (s *Server) handleWebPeriodClose(w http.ResponseWriter, r *http.Request) {
-	if r.PostFormValue("confirm") != r.PathValue("period") {
-		s.webError(w, r, downline.Errorf(downline.CodeInvalid, "To close the period, type its name (%s) in the confirmation field.", r.PathValue("period")))
-		return
-	}
-	s.runPeriod(w, r, downline.RunClose)
-}
-
-func (s *Server) runPeriod(w http.ResponseWriter, r *http.Request, kind downline.RunKind) {
+func (s *Server) runPeriod(w http.ResponseWriter, r *http.Request) {
 	u, err := requireStaff(r)
 	if err != nil {
 		s.webError(w, r, err)
@@ -214,21 +204,11 @@ func (s *Server) runPeriod(w http.ResponseWriter, r *http.Request, kind downline
 		s.webError(w, r, downline.Errorf(downline.CodeNotFound, "Commission runs are not configured."))
 		return
 	}
-	opts := downline.RunOptions{HoldDays: -1}
-	var run *downline.Run
-	if kind == downline.RunClose {
-		run, err = s.Runs.CloseRun(r.Context(), name, opts)
-	} else {
-		run, err = s.Runs.PreviewRun(r.Context(), name, opts)
-	}
+	run, err := s.Runs.PreviewRun(r.Context(), name, downline.RunOptions{HoldDays: -1})
 	if err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	s.audit(r, "run."+string(kind), "run", idString(int64(run.ID)), nil, run)
-	msg := "Preview computed: " + moneyText(run.Total, run.Currency) + " on " + moneyText(run.TotalCV, run.Currency) + " CV."
-	if kind == downline.RunClose {
-		msg = monthText(name) + " is closed: " + moneyText(run.Total, run.Currency) + " posted to the ledger."
-	}
-	redirect(w, r, "/admin/periods/"+name, msg)
+	s.audit(r, "run.preview", "run", idString(int64(run.ID)), nil, run)
+	redirect(w, r, "/admin/periods/"+name, "Preview computed: "+moneyText(run.Total, run.Currency)+" on "+moneyText(run.TotalCV, run.Currency)+" CV.")
 }
