@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -120,7 +120,7 @@ func (im *importer) finish() error {
 	return nil
 }
 
-// programme returns the reader options the programme implies.
+// options returns the reader options the programme implies.
 func (im *importer) options(ctx context.Context) (csvio.Options, error) {
 	p, err := im.db.FindProgramme(ctx)
 	if err != nil {
