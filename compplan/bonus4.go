@@ -247,20 +247,22 @@ func (r *Result) matching(bi int, b *Bonus) {
 	t := r.tree
 	one := Rate{1, 1}
 	G := len(b.Generations)
-	for s := range t.n {
-		basis := r.matchedEarnings(b, s)
-		if basis <= 0 {
-			continue
-		}
-		g := 1
-		for a := t.parent[s]; a >= 0 && g <= G; a = t.parent[a] {
-			gen := &b.Generations[g-1]
-			if r.active[a] && r.paid[a] >= max(r.minRank[bi], gen.minRank) && !gen.Rate.IsZero() {
-				r.emit(bi, int(a), s, MulRound(basis, gen.Rate, one), g, 0)
+	r.parallelSources(bi, func(from, to int, lines *lineStore, earn []int64) {
+		for s := from; s < to; s++ {
+			basis := r.matchedEarnings(b, s)
+			if basis <= 0 {
+				continue
 			}
-			g++
+			g := 1
+			for a := t.parent[s]; a >= 0 && g <= G; a = t.parent[a] {
+				gen := &b.Generations[g-1]
+				if r.active[a] && r.paid[a] >= max(r.minRank[bi], gen.minRank) && !gen.Rate.IsZero() {
+					r.emitTo(lines, earn, bi, int(a), s, MulRound(basis, gen.Rate, one), g, 0)
+				}
+				g++
+			}
 		}
-	}
+	})
 }
 
 // poolBonus shares Rate × company-wide volume among qualifying

@@ -321,23 +321,31 @@ func (r *Result) basisVol(b *Bonus, i int) int64 {
 // gate that withholds the earner's multi-level pay zeroes the amount and
 // is recorded in the line's flags.
 func (r *Result) emit(bi int, earner, source int, amount int64, level, flags int) {
-	if g := r.gate[earner]; g != 0 && r.plan.Bonuses[bi].Kind.IsOverride() {
-		flags |= int(g)
+	r.emitTo(&r.lines, r.earn[bi], bi, earner, source, amount, level, flags)
+}
+
+// emitTo is emit into a given line store and earnings array (one half of
+// parallelSources).
+func (r *Result) emitTo(lines *lineStore, earn []int64, bi int, earner, source int, amount int64, level, flags int) {
+	if g := int(r.gate[earner]); g != 0 && r.plan.Bonuses[bi].Kind.IsOverride() {
+		flags |= g
 		amount = 0
 	}
-	r.lines.add(int32(earner), int32(source), amount, packMeta(bi, level, flags))
-	r.earn[bi][earner] += amount
+	lines.add(int32(earner), int32(source), amount, packMeta(bi, level, flags))
+	earn[earner] += amount
 }
 
 func (r *Result) direct(bi int, b *Bonus) {
-	for i := range r.tree.n {
-		if r.tree.status[i] != StatusActive || r.paid[i] < r.minRank[bi] {
-			continue
+	r.parallelSources(bi, func(from, to int, lines *lineStore, earn []int64) {
+		for i := from; i < to; i++ {
+			if r.tree.status[i] != StatusActive || r.paid[i] < r.minRank[bi] {
+				continue
+			}
+			if v := r.basisVol(b, i); v > 0 {
+				r.emitTo(lines, earn, bi, i, i, MulRound(v, b.Rate, Rate{1, 1}), 0, 0)
+			}
 		}
-		if v := r.basisVol(b, i); v > 0 {
-			r.emit(bi, i, i, MulRound(v, b.Rate, Rate{1, 1}), 0, 0)
-		}
-	}
+	})
 }
 
 func (r *Result) unilevel(bi int, b *Bonus) {
