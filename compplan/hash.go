@@ -9,9 +9,9 @@ import (
 )
 
 // Hash returns the canonical SHA-256 of the result. The encoding (version
-// "downline-result/1") is, all integers little-endian:
+// "downline-result/2") is, all integers little-endian:
 //
-//	header: "downline-result/1\n" plan-id "\n" plan-version "\n" period "\n"
+//	header: "downline-result/2\n" plan-id "\n" plan-version "\n" period "\n"
 //	        u64 distributors, u64 lines, u64 bonuses
 //	the SHA-256 digest of each block of 65536 distributors, in the
 //	  canonical order of Tree (ascending ID when every sponsor's ID is
@@ -22,8 +22,9 @@ import (
 //	  i64 binary left, right, matched, carry-left, carry-right (0 without a binary bonus),
 //	  i64 earnings per bonus in plan order
 //	the SHA-256 digest of each block of 65536 lines, in line order, each
-//	  encoded as i64 earner id, i64 source id, u8 bonus index,
-//	  u8 compressed level, u8 flags, i64 amount
+//	  encoded as u32 earner index, u32 source index (positions in the
+//	  distributor section above, so IDs need no second lookup), u8 bonus
+//	  index, u8 compressed level, u8 flags, i64 amount
 //	i64 total per bonus in plan order, i64 total, i64 total CV,
 //	  i64 scale numerator, i64 scale denominator
 //
@@ -62,7 +63,7 @@ func (r *Result) Hash() [32]byte {
 	wg.Wait()
 
 	h := sha256.New()
-	h.Write([]byte("downline-result/1\n" + r.plan.ID + "\n" + r.plan.Version + "\n" + r.period.Name + "\n"))
+	h.Write([]byte("downline-result/2\n" + r.plan.ID + "\n" + r.plan.Version + "\n" + r.period.Name + "\n"))
 	var b []byte
 	b = binary.LittleEndian.AppendUint64(b, uint64(nd))
 	b = binary.LittleEndian.AppendUint64(b, uint64(r.lines.n))
@@ -130,12 +131,11 @@ func (r *Result) hashDistributors(write func([]byte) (int, error), buf *[]byte, 
 }
 
 func (r *Result) hashLines(write func([]byte) (int, error), buf *[]byte, from, to int) {
-	ids := r.tree.ids
 	le := binary.LittleEndian
 	b := (*buf)[:0]
 	r.lines.each(from, to, func(_ int, ch *lineChunk, k int) {
-		b = le.AppendUint64(b, uint64(ids[ch.earner[k]]))
-		b = le.AppendUint64(b, uint64(ids[ch.source[k]]))
+		b = le.AppendUint32(b, uint32(ch.earner[k]))
+		b = le.AppendUint32(b, uint32(ch.source[k]))
 		meta := ch.meta[k]
 		b = append(b, byte(meta), byte(meta>>8), byte(meta>>16))
 		b = le.AppendUint64(b, uint64(ch.amount[k]))
