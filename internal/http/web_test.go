@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // get requests path with the cookie and returns the status and body.
@@ -103,5 +104,80 @@ func TestWebTeamPrivacy(t *testing.T) {
 	}
 	if !strings.Contains(body, "P-") {
 		t.Errorf("the team page shows no pseudonyms")
+	}
+}
+
+// csrfOf reads the CSRF token from a page's form.
+func csrfOf(t *testing.T, body string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(body, `name="csrf_token" value="`)
+	tok, _, ok2 := strings.Cut(rest, `"`)
+	if !ok || !ok2 || tok == "" {
+		t.Fatal("the page has no CSRF token")
+	}
+	return tok
+}
+
+// post submits a form with the cookie and returns the response.
+func post(t *testing.T, h http.Handler, path string, c *http.Cookie, form url.Values) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(c)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestWebPeriodClose closes a period through the console: a wrong
+// confirmation is refused, the right one starts the close, and the
+// progress page forwards to the closed period.
+func TestWebPeriodClose(t *testing.T) {
+	f := newWebFixture(t, 300)
+	admin := signInCookie(t, f.handler, adminEmail)
+	last := f.periods[len(f.periods)-1]
+	_, body := get(t, f.handler, "/admin/periods/"+last, admin)
+	tok := csrfOf(t, body)
+
+	if rec := post(t, f.handler, "/admin/periods/"+last+"/close", admin, url.Values{"csrf_token": {tok}, "confirm": {"yes"}}); rec.Code != http.StatusBadRequest {
+		t.Errorf("close with a wrong confirmation = %d, want 400", rec.Code)
+	}
+	rec := post(t, f.handler, "/admin/periods/"+last+"/close", admin, url.Values{"csrf_token": {tok}, "confirm": {last}})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/admin/periods/"+last+"/close" {
+		t.Fatalf("close = %d to %q, want 303 to the progress page", rec.Code, rec.Header().Get("Location"))
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		req := httptest.NewRequest("GET", "/admin/periods/"+last+"/close", nil)
+		req.AddCookie(admin)
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		if rec.Code == http.StatusSeeOther {
+			loc := rec.Header().Get("Location")
+			if !strings.HasPrefix(loc, "/admin/periods/"+last+"?flash=") {
+				t.Fatalf("after the close, redirect to %q", loc)
+			}
+			break
+		}
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `http-equiv="refresh"`) {
+			t.Fatalf("progress page = %d, want 200 with a refresh", rec.Code)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the close did not finish in 20 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	runs, err := f.db.FindRuns(t.Context(), last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := 0
+	for _, r := range runs {
+		if r.Kind == "close" {
+			closed++
+		}
+	}
+	if closed != 1 {
+		t.Errorf("period %s has %d closes, want 1", last, closed)
 	}
 }
