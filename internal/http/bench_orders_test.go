@@ -180,6 +180,45 @@ func BenchmarkOrdersCreate(b *testing.B) {
 	}
 }
 
+// BenchmarkOrdersCreateStore is BenchmarkOrdersCreate without HTTP:
+// the same orders straight into the store's CreateOrder from 4 goroutines,
+// to tell the store's share of the cost from the server's.
+func BenchmarkOrdersCreateStore(b *testing.B) {
+	l := newOrdersLoad(b)
+	ctx := context.Background()
+	paid := time.Now().Add(-time.Minute)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	b.ResetTimer()
+	start := time.Now()
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				o := &downline.Order{ExternalID: fmt.Sprintf("S-%d", i), CustomerRef: fmt.Sprintf("C%d", i%benchCustomers),
+					Purpose: downline.PurposeCustomerDirect, Currency: "EUR", PaidAt: paid,
+					Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: 1, UnitPrice: 10000}}}
+				if err := l.db.CreateOrder(ctx, o); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "orders/s")
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+}
+
 // TestOrdersLoad is the benchmark's small, bounded form: 4 clients post
 // 200 orders, every one is stored once, and posting them all again with
 // the same keys replays the first answers without storing anything.
