@@ -239,3 +239,16 @@ func redactDSN(dsn string) string {
 	}
 	return u.String()
 }
+
+// gateLockSQL returns the statement that takes the period gate row, in
+// exclusive mode for a close, in share mode for ingestion; "" on SQLite,
+// whose write transactions are serialised already (BEGIN IMMEDIATE).
+func (db *DB) gateLockSQL(exclusive bool) string {
+	if db.dialect != Postgres {
+		return ""
+	}
+	if exclusive {
+		return "SELECT id FROM period_gate WHERE id = 1 FOR UPDATE"
+	}
+	return "SELECT id FROM period_gate WHERE id = 1 FOR SHARE"
+}

@@ -229,6 +229,7 @@ type orderInserter struct {
 	tx       *Tx
 	prog     *downline.Programme
 	loc      *time.Location
+	gate     periodGate
 	refs     *refResolver
 	products map[string]*downline.Product
 	prodRefs map[downline.ProductID]*downline.Product
@@ -248,7 +249,11 @@ func newOrderInserter(ctx context.Context, tx *Tx) (*orderInserter, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &orderInserter{tx: tx, prog: prog, loc: loc, products: map[string]*downline.Product{},
+	gate, err := openPeriodGate(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	in := &orderInserter{tx: tx, prog: prog, loc: loc, gate: gate, products: map[string]*downline.Product{},
 		prodRefs: map[downline.ProductID]*downline.Product{}, vols: newVolumeBatch()}
 	for _, p := range ps {
 		in.products[p.ExternalID], in.prodRefs[p.ID] = p, p
@@ -379,7 +384,9 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 			repeats = append(repeats, repeat{o, prev})
 			continue
 		}
-		o.Period = downline.MonthlyPeriodOf(o.PaidAt, in.loc).Name
+		if o.Period, err = in.gate.place(downline.MonthlyPeriodOf(o.PaidAt, in.loc).Name); err != nil {
+			return err
+		}
 		o.Status = downline.OrderPaid
 		o.PaidAt = decodeTime(encodeTime(o.PaidAt))
 		o.CreatedAt = in.tx.now

@@ -137,9 +137,13 @@ func (db *DB) CreateRefunds(ctx context.Context, rs []*downline.Refund) error {
 		if err != nil {
 			return err
 		}
+		gate, err := openPeriodGate(ctx, tx)
+		if err != nil {
+			return err
+		}
 		vols := newVolumeBatch()
 		for _, r := range rs {
-			if err := createRefund(ctx, tx, r, vols, loc); err != nil {
+			if err := createRefund(ctx, tx, r, vols, loc, gate); err != nil {
 				return err
 			}
 		}
@@ -261,7 +265,7 @@ func refundLines(what string, r *downline.Refund, o *refundOrder) ([]downline.Re
 	return out, nil
 }
 
-func createRefund(ctx context.Context, tx *Tx, r *downline.Refund, vols *volumeBatch, loc *time.Location) error {
+func createRefund(ctx context.Context, tx *Tx, r *downline.Refund, vols *volumeBatch, loc *time.Location, gate periodGate) error {
 	what := fmt.Sprintf("refund %q", r.ExternalID)
 	o, err := findRefundOrder(ctx, tx, what, r.OrderID, r.OrderRef)
 	if err != nil {
@@ -298,7 +302,9 @@ func createRefund(ctx context.Context, tx *Tx, r *downline.Refund, vols *volumeB
 	r.Full = len(r.Lines) == 0
 	r.Lines = lines
 	r.RefundedAt = decodeTime(encodeTime(r.RefundedAt))
-	r.Period = downline.MonthlyPeriodOf(r.RefundedAt, loc).Name
+	if r.Period, err = gate.place(downline.MonthlyPeriodOf(r.RefundedAt, loc).Name); err != nil {
+		return err
+	}
 	var amount, cv int64
 	for _, l := range lines {
 		amount += l.Amount

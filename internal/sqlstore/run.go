@@ -123,11 +123,16 @@ func (db *DB) run(ctx context.Context, period string, kind downline.RunKind, opt
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
-	tx, err := db.beginRunTx(ctx)
+	tx, err := db.beginRunTx(ctx, kind == downline.RunClose)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	if kind == downline.RunClose {
+		if err := closeGate(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
 	if closed, err := findCloseRun(ctx, tx, period); err == nil {
 		if kind == downline.RunClose {
 			return closed, nil // a retried close: already done, post nothing again
@@ -160,10 +165,11 @@ func (db *DB) run(ctx context.Context, period string, kind downline.RunKind, opt
 	return r, nil
 }
 
-// beginRunTx starts the write transaction of a run. On PostgreSQL it is
-// REPEATABLE READ, so that every statement of the run reads one snapshot;
-// SQLite's write transaction is serialised anyway.
-func (db *DB) beginRunTx(ctx context.Context) (*Tx, error) {
+// beginRunTx starts the write transaction of a run. On PostgreSQL a
+// preview is REPEATABLE READ, so that every statement reads one snapshot,
+// and a close is READ COMMITTED behind the exclusive period gate (see
+// closeGate); SQLite's write transaction is serialised anyway.
+func (db *DB) beginRunTx(ctx context.Context, closing bool) (*Tx, error) {
 	if db.dialect != Postgres {
 		tx, err := db.beginTx(ctx, true)
 		if err != nil {
@@ -178,7 +184,15 @@ func (db *DB) beginRunTx(ctx context.Context) (*Tx, error) {
 		}
 		return tx, nil
 	}
-	t, err := db.wdb.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
+	// A close first takes the period gate exclusively, so nothing that
+	// records volume runs beside it; READ COMMITTED then lets each of its
+	// statements see everything committed before the gate was granted,
+	// which a REPEATABLE READ snapshot taken before the wait would miss.
+	iso := sql.LevelRepeatableRead
+	if closing {
+		iso = sql.LevelReadCommitted
+	}
+	t, err := db.wdb.BeginTx(ctx, &sql.TxOptions{Isolation: iso})
 	if err != nil {
 		return nil, fmt.Errorf("begin transaction: %w", err)
 	}
