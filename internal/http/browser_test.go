@@ -279,6 +279,8 @@ func adminFlows(t *testing.T, p *page, f *webFixture) {
 	p.open("/admin/compliance", "#kpis")
 	wantContains(t, "compliance KPIs", p.text("#kpis"), "Customer share")
 	p.shot("admin-compliance")
+	p.open("/admin/income-disclosure?year=2025", "table")
+	p.shot("admin-income-disclosure")
 	p.open("/admin/simulate?run=1&months=12&replications=3", "#sim")
 	wantContains(t, "simulation", p.text("#sim"), "Payout ratio")
 	p.shot("admin-simulate")

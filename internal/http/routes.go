@@ -93,6 +93,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/plan/lint", s.handleWebPlanLint)
 	mux.HandleFunc("GET /admin/compliance", s.handleWebCompliance)
 	mux.HandleFunc("GET /admin/simulate", s.handleWebSimulate)
+	mux.HandleFunc("GET /admin/income-disclosure", s.handleWebIncomeDisclosure)
 	mux.HandleFunc("GET /admin/periods", s.handleWebPeriodIndex)
 	mux.HandleFunc("GET /admin/periods/{period}", s.handleWebPeriodView)
 	mux.HandleFunc("POST /admin/periods/{period}/preview", s.handleWebPeriodPreview)
