@@ -57,7 +57,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return usageError{fmt.Errorf("import %s: %w", kind, err)}
 	}
 	defer f.Close()
-	db, err := openStore(ctx, cfg, true)
+	// A dry run must not even migrate the schema.
+	db, err := openStore(ctx, cfg, !*dryRun)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ type importer struct {
 	atomic  bool
 	batch   int
 	kind    string
-	valid   int // records that passed every check before writing
+	valid   int // records neither the checks nor the store refused
 	written int // records the store accepted (new or already identical)
 	rejects []*csvio.RowError
 }
@@ -106,7 +107,7 @@ func (im *importer) finish() error {
 	for _, r := range im.rejects {
 		fmt.Fprintln(im.e.stderr, r.Error())
 	}
-	what := fmt.Sprintf("%d written", im.written)
+	what := fmt.Sprintf("%d stored or already present", im.written)
 	switch {
 	case im.dryRun:
 		what = "nothing written (dry run)"
@@ -145,7 +146,8 @@ func write[T any](ctx context.Context, im *importer, recs []T, create func(conte
 			if !isDataError(err) {
 				return err
 			}
-			reject(recs[0], err) // located by the record the message names; see rejectStore
+			reject(recs[0], err) // at the row of the record the message names
+			im.valid--
 			return nil
 		}
 		im.written += len(recs)
@@ -162,6 +164,7 @@ func write[T any](ctx context.Context, im *importer, recs []T, create func(conte
 			return err
 		case len(rs) == 1:
 			reject(rs[0], err)
+			im.valid--
 			return nil
 		}
 		if err := split(rs[:len(rs)/2]); err != nil {

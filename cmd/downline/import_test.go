@@ -36,6 +36,10 @@ func importTestDB(t *testing.T) (string, *sqlstore.DB) {
 		RetailPrice: 10000, CV: 8000, QV: 8000, Commissionable: true}); err != nil {
 		t.Fatal(err)
 	}
+	if err := db.CreateProduct(ctx, &downline.Product{ExternalID: "KIT", Name: "Starter kit", Kind: downline.KindTool,
+		RetailPrice: 4900}); err != nil {
+		t.Fatal(err)
+	}
 	return dsn, db
 }
 
@@ -122,7 +126,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 150 rows of gen with the refund share 0.02: rows = orders + refunds.
-	if want := "orders.csv: orders: 150 valid, 0 rejected; 150 written\n"; first[2] != want || n+nr != 150 {
+	if want := "orders.csv: orders: 150 valid, 0 rejected; 150 stored or already present\n"; first[2] != want || n+nr != 150 {
 		t.Errorf("orders import: %q with %d orders and %d refunds stored; want %q and 150 records", first[2], n, nr, want)
 	}
 	dir2 := t.TempDir()
@@ -178,7 +182,7 @@ func TestImportRejectsEveryBadRow(t *testing.T) {
 		summary string
 		stored  int
 	}{
-		{nil, "2 valid, 3 rejected; 2 written", 2},
+		{nil, "2 valid, 3 rejected; 2 stored or already present", 2},
 		{[]string{"--dry-run"}, "2 valid, 3 rejected; nothing written (dry run)", 0},
 		{[]string{"--all-or-nothing"}, "2 valid, 3 rejected; nothing written (all or nothing)", 0},
 	} {
@@ -219,7 +223,7 @@ func TestImportReportsStoreRejections(t *testing.T) {
 	if !strings.HasPrefix(stderr, file+":3:23: referral_code: ") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("stderr = %q, want one reject at line 3 column 23", stderr)
 	}
-	if !strings.HasSuffix(out, "3 valid, 1 rejected; 2 written\n") {
+	if !strings.HasSuffix(out, "2 valid, 1 rejected; 2 stored or already present\n") {
 		t.Errorf("stdout = %q", out)
 	}
 	if _, n, _ := db.FindDistributors(context.Background(), downline.DistributorFilter{}); n != 2 {
@@ -235,5 +239,56 @@ func TestImportUsage(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, runExport, "customers", "--period", "2026-10"); !errors.As(err, new(usageError)) {
 		t.Errorf("export customers --period: err = %v, want a usage error", err)
+	}
+}
+
+// Store-level refusals inside a batch are found by splitting the batch;
+// every other order of it is stored. --all-or-nothing stores none.
+func TestImportOrdersBisectsStoreRejections(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"d.csv": "id,sponsor_id,joined_at,status\nR,,2026-01-01,active\n",
+		"c.csv": "id,name,distributor_id\nC1,Acme,R\n",
+		"o.csv": "id,distributor_id,customer_id,purpose,paid_at,cv,amount,sku\n" +
+			"1,R,C1,customer_direct,2026-10-01,80.00,100.00,SEAT\n" +
+			"2,R,C1,customer_direct,2026-10-01,80.00,100.00,SEAT\n" +
+			"3,R,,non_commissionable,2026-10-01,1.00,49.00,KIT\n" + // line 4: CV on a non-commissionable product
+			"4,R,C1,customer_direct,2026-10-01,80.00,100.00,SEAT\n" +
+			"5,R,,personal_use,2026-10-01,0,49.00,KIT\n" +
+			"6,R,C1,customer_direct,2026-10-01,80.00,100.00,SEAT\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		flag    string
+		summary string
+		stored  int
+	}{
+		{"--batch=4", "5 valid, 1 rejected; 5 stored or already present", 5},
+		{"--all-or-nothing", "5 valid, 1 rejected; nothing written (all or nothing)", 0},
+	} {
+		dsn, db := importTestDB(t)
+		for _, k := range []string{"d", "c"} {
+			kind := map[string]string{"d": "distributors", "c": "customers"}[k]
+			if _, stderr, err := runCmd(t, runImport, kind, filepath.Join(dir, k+".csv"), "--db", dsn); err != nil {
+				t.Fatalf("import %s: %v %s", kind, err, stderr)
+			}
+		}
+		file := filepath.Join(dir, "o.csv")
+		out, stderr, err := runCmd(t, runImport, "orders", file, "--db", dsn, tc.flag)
+		if !errors.As(err, new(rowsRejected)) {
+			t.Errorf("%s: err = %v, want rows rejected", tc.flag, err)
+		}
+		if want := file + ":4:36: cv: order \"3\": line 1: CV must be zero: product \"KIT\" is not commissionable\n"; stderr != want {
+			t.Errorf("%s: stderr = %q, want %q", tc.flag, stderr, want)
+		}
+		if want := file + ": orders: " + tc.summary + "\n"; out != want {
+			t.Errorf("%s: stdout = %q, want %q", tc.flag, out, want)
+		}
+		if _, n, _ := db.FindOrders(context.Background(), downline.OrderFilter{}); n != tc.stored {
+			t.Errorf("%s: %d orders stored, want %d", tc.flag, n, tc.stored)
+		}
 	}
 }
