@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/downline/downline"
 )
@@ -14,6 +15,7 @@ type adminOrdersPage struct {
 	Periods      []string
 	Orders       []*downline.Order
 	OrderTotal   int
+	Next         downline.OrderID
 	Refunds      []*downline.Refund
 	RefundTotal  int
 	RefundAmount int64
@@ -51,18 +53,18 @@ func (s *Server) handleWebOrderIndex(w http.ResponseWriter, r *http.Request) {
 	if !downline.IsPeriodName(p.Period) {
 		p.Period = p.Periods[1]
 	}
-	// The stores page by id, oldest first: count, then read the last page.
-	_, total, err := s.Orders.FindOrders(ctx, downline.OrderFilter{Period: &p.Period, Limit: 1})
-	if err != nil {
+	// The store pages by id (keyset), oldest first.
+	of := downline.OrderFilter{Period: &p.Period, Limit: ordersShown}
+	if a, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64); err == nil {
+		of.AfterID = downline.OrderID(a)
+	}
+	if p.Orders, p.OrderTotal, err = s.Orders.FindOrders(ctx, of); err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	p.OrderTotal = total
-	if p.Orders, _, err = s.Orders.FindOrders(ctx, downline.OrderFilter{Period: &p.Period, Offset: max(total-ordersShown, 0), Limit: ordersShown}); err != nil {
-		s.webError(w, r, err)
-		return
+	if len(p.Orders) == ordersShown {
+		p.Next = p.Orders[len(p.Orders)-1].ID
 	}
-	reverse(p.Orders)
 	if s.Refunds != nil {
 		if p.Refunds, p.RefundTotal, err = s.Refunds.FindRefunds(ctx, downline.RefundFilter{Period: &p.Period}); err != nil {
 			s.webError(w, r, err)
