@@ -21,6 +21,12 @@ type Config struct {
 	// stable. Only the environment sets it, never a flag (flags show in
 	// process listings).
 	SecretKey string
+	// StripeSecrets are the Stripe webhook endpoint secrets, comma
+	// separated (several during a rotation); empty turns the webhook off.
+	// Environment only, like SecretKey.
+	StripeSecrets string
+	// StripeLivemode accepts live events instead of test-mode ones.
+	StripeLivemode bool
 	// AgreementVersion is the distributor agreement enrolments accept.
 	AgreementVersion string
 }
@@ -56,6 +62,8 @@ func configFlags(fs *flag.FlagSet, e *env, c *Config, withListen bool) {
 	str(&c.LogLevel, "log-level", "DOWNLINE_LOG_LEVEL", "log level: debug, info, warn, error")
 	str(&c.LogFormat, "log-format", "DOWNLINE_LOG_FORMAT", "log format: text or json")
 	c.SecretKey = e.getenv("DOWNLINE_SECRET_KEY")
+	c.StripeSecrets = e.getenv("DOWNLINE_STRIPE_WEBHOOK_SECRETS")
+	c.StripeLivemode = e.getenv("DOWNLINE_STRIPE_LIVEMODE") == "true"
 	if withListen {
 		str(&c.AgreementVersion, "agreement-version", "DOWNLINE_AGREEMENT_VERSION", "distributor agreement version that enrolments accept")
 	}

@@ -27,11 +27,17 @@ func runMain(t *testing.T, args ...string) (stdout, stderr string, err error) {
 // ends and returns the base URL it listens on (it prints it first).
 func startServer(t *testing.T, args ...string) string {
 	t.Helper()
+	return startServerEnv(t, nil, args...)
+}
+
+// startServerEnv is startServer with environment variables.
+func startServerEnv(t *testing.T, environ map[string]string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, args, func(string) string { return "" }, strings.NewReader(""), pw, io.Discard)
+		done <- run(ctx, args, func(k string) string { return environ[k] }, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -130,7 +136,8 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Errorf("demo output does not report its commission runs:\n%s", out)
 	}
 
-	base := startServer(t, "serve", "--db", "sqlite:"+filepath.Join(dir, "downline.db"), "--listen", "127.0.0.1:0")
+	base := startServerEnv(t, map[string]string{"DOWNLINE_STRIPE_WEBHOOK_SECRETS": "whsec_test_e2e"},
+		"serve", "--db", "sqlite:"+filepath.Join(dir, "downline.db"), "--listen", "127.0.0.1:0")
 	c := newClient(t)
 	var health struct{ Status string }
 	if code := getJSON(t, c, base+"/healthz", &health); code != 200 || health.Status != "ok" {
@@ -154,8 +161,9 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	var ds struct {
 		Items []struct {
-			ID         int64  `json:"id"`
-			ExternalID string `json:"external_id"`
+			ID           int64  `json:"id"`
+			ExternalID   string `json:"external_id"`
+			ReferralCode string `json:"referral_code"`
 		}
 		Total      int    `json:"total"`
 		NextCursor string `json:"next_cursor"`
@@ -177,6 +185,28 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	if code := getJSON(t, c, base+"/api/v1/orders?limit=5", &orders); code != 200 || orders.Total == 0 {
 		t.Errorf("GET /api/v1/orders = %d with total %d; want 200 and some orders", code, orders.Total)
+	}
+	// The referral link redirects to the landing page with the code.
+	noFollow := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	code := ds.Items[0].ReferralCode
+	resp, err = noFollow.Get(base + "/r/" + code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.Contains(loc, "ref="+code) {
+		t.Errorf("GET /r/%s = %d to %q; want 302 to the landing page with ref=%s", code, resp.StatusCode, loc, code)
+	}
+	// A webhook with a bad signature is refused and stores nothing.
+	req, _ := http.NewRequest("POST", base+"/webhooks/stripe", strings.NewReader(`{"id":"evt_1","type":"invoice.paid"}`))
+	req.Header.Set("Stripe-Signature", "t=1,v1=00")
+	resp, err = noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("POST /webhooks/stripe with a bad signature = %d, want 400", resp.StatusCode)
 	}
 	if code := getJSON(t, c, base+"/api/v1/distributors/999999", &prob); code != 404 || prob.Status != 404 {
 		t.Errorf("GET unknown distributor = %d %+v, want a 404 problem", code, prob)

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"time"
 
 	dlhttp "github.com/downline/downline/internal/http"
 	"github.com/downline/downline/internal/sqlstore"
@@ -41,9 +42,21 @@ func serveHTTP(ctx context.Context, e *env, cfg Config, logger *slog.Logger, db 
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := newServer(logger, cfg, db)
+	drain, err := mountAdapters(ctx, cfg, logger, db, srv)
+	if err != nil {
+		l.Close()
+		return err
+	}
 	logger.Info("listening", "addr", l.Addr().String(), "db", redact(cfg.DB))
 	fmt.Fprintf(e.stdout, "listening on http://%s\n", l.Addr())
-	return srv.Serve(ctx, l)
+	err = srv.Serve(ctx, l)
+	// The server has stopped: write the clicks still buffered.
+	drainCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if derr := drain(drainCtx); derr != nil && err == nil {
+		err = fmt.Errorf("drain referral clicks: %w", derr)
+	}
+	return err
 }
 
 // newServer wires the HTTP server to the store and the adapters.
