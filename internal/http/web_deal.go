@@ -12,6 +12,8 @@ import (
 type portalDealsPage struct {
 	layout
 	Deals        []*Deal
+	Customers    []*downline.Customer
+	CustomerN    int
 	Organisation string
 	Domain       string
 }
@@ -24,6 +26,12 @@ func (s *Server) handleWebDealIndex(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := portalDealsPage{layout: s.newLayout(r, "Customers & deals", "deals")}
+	if s.Customers != nil {
+		if p.Customers, p.CustomerN, err = s.Customers.FindCustomers(r.Context(), downline.CustomerFilter{DistributorID: &u.DistributorID, Limit: 100}); err != nil {
+			s.webError(w, r, err)
+			return
+		}
+	}
 	if s.Web.FindDeals != nil {
 		if p.Deals, err = s.Web.FindDeals(r.Context(), u.DistributorID); err != nil {
 			s.webError(w, r, err)
