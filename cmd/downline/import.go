@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -29,7 +30,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			"The exit status is 2 when any row was rejected.")
 	cfg := DefaultConfig()
 	configFlags(fs, e, &cfg, false)
-	dryRun := fs.Bool("dry-run", false, "validate everything, write nothing")
+	dryRun := fs.Bool("dry-run", false, "check every row and its references, write nothing (checks only the\nstore makes on writing, such as a taken referral code, are not run)")
 	allOrNothing := fs.Bool("all-or-nothing", false, "write nothing unless every row is valid; then write all in one transaction")
 	product := fs.String("product", "", "orders: SKU of the product of rows without a sku column or value")
 	batch := fs.Int("batch", 1000, "records per transaction when not --all-or-nothing")
@@ -124,8 +125,11 @@ func (im *importer) finish() error {
 // options returns the reader options the programme implies.
 func (im *importer) options(ctx context.Context) (csvio.Options, error) {
 	p, err := im.db.FindProgramme(ctx)
+	if downline.ErrorCode(err) == downline.CodeNotFound {
+		return csvio.Options{}, usageError{errors.New("import: the database holds no programme; create one first")}
+	}
 	if err != nil {
-		return csvio.Options{}, fmt.Errorf("import: find programme (create one first, e.g. with 'downline demo'): %w", err)
+		return csvio.Options{}, fmt.Errorf("import: find programme: %w", err)
 	}
 	loc, err := p.Location()
 	if err != nil {
