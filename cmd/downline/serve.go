@@ -41,7 +41,7 @@ func serveHTTP(ctx context.Context, e *env, cfg Config, logger *slog.Logger, db 
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := newServer(logger, cfg, db)
+	srv := newServer(e, logger, cfg, db)
 	drain, err := mountAdapters(ctx, cfg, logger, db, srv)
 	if err != nil {
 		l.Close()
@@ -60,7 +60,7 @@ func serveHTTP(ctx context.Context, e *env, cfg Config, logger *slog.Logger, db 
 }
 
 // newServer wires the HTTP server to the store and the adapters.
-func newServer(logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp.Server {
+func newServer(e *env, logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp.Server {
 	srv := &dlhttp.Server{
 		Logger:           logger,
 		Ping:             func(ctx context.Context) error { return db.SQL().PingContext(ctx) },
@@ -82,6 +82,7 @@ func newServer(logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp.Server 
 		Payouts:          db,
 		AgreementVersion: cfg.AgreementVersion,
 		Mounts:           map[string]http.Handler{},
+		Web:              webServices(e, db),
 	}
 	if cfg.SecretKey != "" {
 		srv.PseudonymKey = []byte(cfg.SecretKey)
