@@ -219,6 +219,30 @@ func BenchmarkOrdersCreateStore(b *testing.B) {
 	}
 }
 
+// BenchmarkOrdersCreateStoreBatch stores the same orders 50 to a
+// CreateOrders transaction: the ceiling a server could reach by committing
+// concurrent single-order requests together (group commit).
+func BenchmarkOrdersCreateStoreBatch(b *testing.B) {
+	l := newOrdersLoad(b)
+	ctx := context.Background()
+	paid := time.Now().Add(-time.Minute)
+	const batch = 50
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i += batch {
+		os := make([]*downline.Order, 0, batch)
+		for j := i; j < min(i+batch, b.N); j++ {
+			os = append(os, &downline.Order{ExternalID: fmt.Sprintf("S-%d", j), CustomerRef: fmt.Sprintf("C%d", j%benchCustomers),
+				Purpose: downline.PurposeCustomerDirect, Currency: "EUR", PaidAt: paid,
+				Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: 1, UnitPrice: 10000}}})
+		}
+		if err := l.db.CreateOrders(ctx, os); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "orders/s")
+}
+
 // TestOrdersLoad is the benchmark's small, bounded form: 4 clients post
 // 200 orders, every one is stored once, and posting them all again with
 // the same keys replays the first answers without storing anything.
