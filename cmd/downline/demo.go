@@ -152,11 +152,11 @@ func printDemoSummary(w io.Writer, cfg Config, s demo.Summary, took time.Duratio
 }
 
 func printDemoLinks(w io.Writer, cfg Config) {
-	fmt.Fprintf(w, "\nWhere to look (after the server starts):\n")
 	base := "http://" + cfg.Listen
-	for _, l := range []string{"/healthz", "/api/v1/programme", "/api/v1/distributors?limit=20", "/api/v1/orders?limit=20"} {
-		fmt.Fprintf(w, "  %s%s\n", base, l)
-	}
+	fmt.Fprintf(w, "\nWhere to look (after the server starts):\n")
+	fmt.Fprintf(w, "  back office     %s/signin   (admin console at /admin, distributor portal at /portal)\n", base)
+	fmt.Fprintf(w, "  JSON API        %s/api/v1/openapi.json\n", base)
+	fmt.Fprintf(w, "  health          %s/healthz\n", base)
 }
 
 // progress prints how far a long stage has come, at most twice a second,
