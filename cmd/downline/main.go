@@ -57,6 +57,8 @@ func commands() []command {
 		{"statement", "write a distributor's statement for a period (PDF or CSV)", runStatement},
 		{"user", "create sign-ins for operators and distributors", runUser},
 		{"audit", "verify the hash chain of the audit log", runAudit},
+		{"import", "import distributors, customers or orders from CSV", runImport},
+		{"export", "export distributors, customers or orders as CSV", runExport},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs
