@@ -154,13 +154,19 @@ func (db *DB) CreateDeal(ctx context.Context, d *Deal) error {
 
 // FindDealsByDomain returns every deal for a domain, ordered by ID.
 func (db *DB) FindDealsByDomain(ctx context.Context, domain string) ([]*Deal, error) {
+	return db.findDeals(ctx, "domain = ? ORDER BY id", domain)
+}
+
+// findDeals returns the deals matching where (a condition with one
+// placeholder, and the ordering) in one read transaction.
+func (db *DB) findDeals(ctx context.Context, where string, arg any) ([]*Deal, error) {
 	tx, err := db.beginTx(ctx, false)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
 	rows, err := tx.query(ctx, `SELECT id, distributor_id, organisation, domain, status, registered_at, approved_at,
-		expires_at, decided_by FROM deals WHERE domain = ? ORDER BY id`, domain)
+		expires_at, decided_by FROM deals WHERE `+where, arg)
 	if err != nil {
 		return nil, fmt.Errorf("find deals: %w", err)
 	}

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -72,30 +71,5 @@ func (db *DB) FindPlanVersion(ctx context.Context, id int64) (*downline.PlanVers
 // FindDealsByDistributor returns a distributor's registered deals, newest
 // first.
 func (db *DB) FindDealsByDistributor(ctx context.Context, owner downline.DistributorID) ([]*Deal, error) {
-	tx, err := db.beginTx(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT id, distributor_id, organisation, domain, status, registered_at, approved_at,
-		expires_at, decided_by FROM deals WHERE distributor_id = ? ORDER BY id DESC`, int64(owner))
-	if err != nil {
-		return nil, fmt.Errorf("find deals of distributor %d: %w", owner, err)
-	}
-	defer rows.Close()
-	var out []*Deal
-	for rows.Next() {
-		var d Deal
-		var reg int64
-		var appr, exp sql.NullInt64
-		if err := rows.Scan(&d.ID, &d.DistributorID, &d.Organisation, &d.Domain, &d.Status, &reg, &appr, &exp, &d.DecidedBy); err != nil {
-			return nil, fmt.Errorf("find deals of distributor %d: %w", owner, err)
-		}
-		d.RegisteredAt = decodeTime(reg)
-		if appr.Valid {
-			d.ApprovedAt, d.ExpiresAt = decodeTime(appr.Int64), decodeTime(exp.Int64)
-		}
-		out = append(out, &d)
-	}
-	return out, rows.Err()
+	return db.findDeals(ctx, "distributor_id = ? ORDER BY id DESC", int64(owner))
 }
