@@ -59,6 +59,7 @@ func commands() []command {
 		{"audit", "verify the hash chain of the audit log", runAudit},
 		{"import", "import distributors, customers or orders from CSV", runImport},
 		{"export", "export distributors, customers or orders as CSV", runExport},
+		{"webhook", "register receivers of outgoing webhooks", runWebhook},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

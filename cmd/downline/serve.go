@@ -49,7 +49,15 @@ func serveHTTP(ctx context.Context, e *env, cfg Config, logger *slog.Logger, db 
 	}
 	logger.Info("listening", "addr", l.Addr().String(), "db", redact(cfg.DB))
 	fmt.Fprintf(e.stdout, "listening on http://%s\n", l.Addr())
+	senderCtx, stopSender := context.WithCancel(ctx)
+	senderDone := make(chan struct{})
+	go func() {
+		defer close(senderDone)
+		sendWebhooks(senderCtx, logger, db, 5*time.Second)
+	}()
 	err = srv.Serve(ctx, l)
+	stopSender()
+	<-senderDone
 	// The server has stopped: write the clicks still buffered.
 	drainCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

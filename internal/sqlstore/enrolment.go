@@ -49,6 +49,9 @@ func (db *DB) Enrol(ctx context.Context, d *downline.Distributor, e *downline.En
 			return err
 		}
 	}
+	if err := enqueueEnrolled(ctx, tx, d); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("enrol %q: %w", d.ExternalID, err)
 	}

@@ -339,6 +339,11 @@ func (db *DB) MarkPayoutItem(ctx context.Context, batch string, item int64, stat
 		status, reason, encodeTime(tx.now), batch, item); err != nil {
 		return fmt.Errorf("mark payout item %s/%d: %w", batch, item, err)
 	}
+	if status == downline.PayoutPaid {
+		if err := enqueuePaid(ctx, tx, batch, item, it.DistributorID, it.Amount, currency); err != nil {
+			return fmt.Errorf("mark payout item %s/%d: %w", batch, item, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("mark payout item %s/%d: %w", batch, item, err)
 	}

@@ -153,6 +153,9 @@ func (db *DB) run(ctx context.Context, period string, kind downline.RunKind, opt
 		if err := in.post(ctx, tx, r, progress); err != nil {
 			return nil, fmt.Errorf("close run %s: %w", period, err)
 		}
+		if err := enqueueClosed(ctx, tx, r); err != nil {
+			return nil, fmt.Errorf("close run %s: %w", period, err)
+		}
 	}
 	progress("commit", 0, 1)
 	if err := tx.Commit(); err != nil {
