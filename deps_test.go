@@ -14,12 +14,13 @@ const module = "github.com/downline/downline"
 // the standard library. They hold the business rules and must not know
 // about storage, transport or the process.
 var pure = map[string][]string{
-	"":           nil,
-	"compplan":   {"go.yaml.in/yaml/v3"},
-	"ledger":     {""},
-	"gen":        {"", "compplan"},
-	"compliance": {"", "compplan", "ledger"},
-	"simulate":   {"", "compplan", "ledger", "compliance"},
+	"":            nil,
+	"compplan":    {"go.yaml.in/yaml/v3"},
+	"ledger":      {""},
+	"gen":         {"", "compplan"},
+	"attribution": {""},
+	"compliance":  {"", "compplan", "ledger"},
+	"simulate":    {"", "compplan", "ledger", "compliance"},
 }
 
 // allowedInternal lists the only imports allowed between internal packages:

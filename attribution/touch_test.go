@@ -8,7 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/downline/downline"
-	"github.com/downline/downline/internal/attribution"
+	"github.com/downline/downline/attribution"
 )
 
 var day0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)

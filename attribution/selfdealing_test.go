@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/downline/downline"
-	"github.com/downline/downline/internal/attribution"
+	"github.com/downline/downline/attribution"
 )
 
 func TestSelfDealing(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/downline/downline"
-	"github.com/downline/downline/internal/attribution"
+	"github.com/downline/downline/attribution"
 )
 
 func TestDealApproveFirstApprovedWins(t *testing.T) {
