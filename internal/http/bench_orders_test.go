@@ -22,7 +22,8 @@ import (
 
 // ordersLoad is a real server on 127.0.0.1 over a real SQLite file with a
 // small programme: one product, a root with benchCustomers distributors
-// under it, and one customer each.
+// under it, and one customer each. With group the server's orders go
+// through an OrderGroup (group commit), as cmd/downline wires them.
 type ordersLoad struct {
 	db    *sqlstore.DB
 	ts    *httptest.Server
@@ -31,7 +32,7 @@ type ordersLoad struct {
 
 const benchCustomers = 200
 
-func newOrdersLoad(tb testing.TB) *ordersLoad {
+func newOrdersLoad(tb testing.TB, group bool) *ordersLoad {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(tb.TempDir(), "orders.db"))
@@ -69,6 +70,9 @@ func newOrdersLoad(tb testing.TB) *ordersLoad {
 		Programme: db, Products: db, Distributors: db, Customers: db, Orders: db, Refunds: db, Genealogy: db,
 		Users: db, Sessions: db, Tokens: db, Audit: db, Idempotency: db,
 		Now: time.Now, Rand: rand.Reader, RateLimit: 1e9, RateBurst: 1e9,
+	}
+	if group {
+		srv.Orders = dlhttp.NewOrderGroup(db)
 	}
 	ts := httptest.NewServer(srv.Handler()) // listens on 127.0.0.1
 	tb.Cleanup(ts.Close)
@@ -159,24 +163,35 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 // with p99 ≤ 20 ms):
 //
 //	go test ./internal/http -run XXX -bench OrdersCreate -benchtime 5000x
+//
+// The grouped runs commit concurrent orders together through an
+// OrderGroup; the single runs store each order in its own transaction.
 func BenchmarkOrdersCreate(b *testing.B) {
-	for _, clients := range []int{2, 4, 8} {
-		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			l := newOrdersLoad(b)
-			b.ResetTimer()
-			start := time.Now()
-			lat := l.run(b, "B", b.N, clients, time.Now().Add(-time.Minute))
-			elapsed := time.Since(start)
-			b.StopTimer()
-			slices.Sort(lat)
-			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "orders/s")
-			b.ReportMetric(float64(quantile(lat, 0.50).Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(quantile(lat, 0.99).Microseconds())/1000, "p99-ms")
-			b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
-			if _, n, err := l.db.FindOrders(context.Background(), downline.OrderFilter{Limit: 1}); err != nil || n != b.N {
-				b.Fatalf("%d orders stored (%v), want %d", n, err, b.N)
+	for _, group := range []bool{true, false} {
+		for _, clients := range []int{2, 4, 8} {
+			name := fmt.Sprintf("single/clients=%d", clients)
+			if group {
+				name = fmt.Sprintf("grouped/clients=%d", clients)
 			}
-		})
+			b.Run(name, func(b *testing.B) { benchOrdersCreate(b, clients, group) })
+		}
+	}
+}
+
+func benchOrdersCreate(b *testing.B, clients int, group bool) {
+	l := newOrdersLoad(b, group)
+	b.ResetTimer()
+	start := time.Now()
+	lat := l.run(b, "B", b.N, clients, time.Now().Add(-time.Minute))
+	elapsed := time.Since(start)
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "orders/s")
+	b.ReportMetric(float64(quantile(lat, 0.50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(quantile(lat, 0.99).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+	if _, n, err := l.db.FindOrders(context.Background(), downline.OrderFilter{Limit: 1}); err != nil || n != b.N {
+		b.Fatalf("%d orders stored (%v), want %d", n, err, b.N)
 	}
 }
 
@@ -184,7 +199,7 @@ func BenchmarkOrdersCreate(b *testing.B) {
 // the same orders straight into the store's CreateOrder from 4 goroutines,
 // to tell the store's share of the cost from the server's.
 func BenchmarkOrdersCreateStore(b *testing.B) {
-	l := newOrdersLoad(b)
+	l := newOrdersLoad(b, false)
 	ctx := context.Background()
 	paid := time.Now().Add(-time.Minute)
 	var next atomic.Int64
@@ -223,7 +238,7 @@ func BenchmarkOrdersCreateStore(b *testing.B) {
 // CreateOrders transaction: the ceiling a server could reach by committing
 // concurrent single-order requests together (group commit).
 func BenchmarkOrdersCreateStoreBatch(b *testing.B) {
-	l := newOrdersLoad(b)
+	l := newOrdersLoad(b, false)
 	ctx := context.Background()
 	paid := time.Now().Add(-time.Minute)
 	const batch = 50
@@ -247,7 +262,7 @@ func BenchmarkOrdersCreateStoreBatch(b *testing.B) {
 // 200 orders, every one is stored once, and posting them all again with
 // the same keys replays the first answers without storing anything.
 func TestOrdersLoad(t *testing.T) {
-	l := newOrdersLoad(t)
+	l := newOrdersLoad(t, true)
 	const n = 200
 	paid := time.Now().Add(-time.Minute)
 	l.run(t, "T", n, 4, paid)
