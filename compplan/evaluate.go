@@ -325,14 +325,16 @@ func (r *Result) emit(bi int, earner, source int, amount int64, level, flags int
 }
 
 // emitTo is emit into a given line store and earnings array (one half of
-// parallelSources).
+// parallelSources; nil earn adds to none).
 func (r *Result) emitTo(lines *lineStore, earn []int64, bi int, earner, source int, amount int64, level, flags int) {
 	if g := int(r.gate[earner]); g != 0 && r.plan.Bonuses[bi].Kind.IsOverride() {
 		flags |= g
 		amount = 0
 	}
 	lines.add(int32(earner), int32(source), amount, packMeta(bi, level, flags))
-	earn[earner] += amount
+	if earn != nil {
+		earn[earner] += amount
+	}
 }
 
 func (r *Result) direct(bi int, b *Bonus) {
@@ -402,7 +404,9 @@ func (r *Result) unilevel(bi int, b *Bonus) {
 						amount = 0
 					}
 					lines.add(a, int32(s), amount, packMeta(bi, k, 0)|uint32(u.gate)<<16)
-					earn[a] += amount
+					if earn != nil {
+						earn[a] += amount
+					}
 				}
 				k++
 			}
@@ -411,9 +415,11 @@ func (r *Result) unilevel(bi int, b *Bonus) {
 }
 
 // parallelSources runs gen over two fixed halves of the source range,
-// each with its own line store and earnings, then appends the second
-// half's lines after the first's and adds its earnings: the outcome is
-// identical to one sequential pass for any GOMAXPROCS.
+// each with its own line store, then appends the second half's lines
+// after the first's: the outcome is identical to one sequential pass for
+// any GOMAXPROCS. The first half adds to the bonus's earnings as it goes;
+// the second gets earn == nil and its earnings are summed from its lines
+// afterwards, which saves a fresh n-sized array (fresh pages are costly).
 func (r *Result) parallelSources(bi int, gen func(from, to int, lines *lineStore, earn []int64)) {
 	n := r.tree.n
 	if n < 1<<15 {
@@ -422,20 +428,19 @@ func (r *Result) parallelSources(bi int, gen func(from, to int, lines *lineStore
 	}
 	mid := n / 2
 	var second lineStore
-	earn2 := make([]int64, n)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		gen(mid, n, &second, earn2)
+		gen(mid, n, &second, nil)
 	}()
 	gen(0, mid, &r.lines, r.earn[bi])
 	wg.Wait()
-	r.lines.appendStore(&second)
 	earn := r.earn[bi]
-	for i, v := range earn2 {
-		earn[i] += v
-	}
+	second.each(0, second.n, func(_ int, ch *lineChunk, k int) {
+		earn[ch.earner[k]] += ch.amount[k]
+	})
+	r.lines.appendStore(&second)
 }
 
 func (r *Result) fastStart(bi int, b *Bonus) {
