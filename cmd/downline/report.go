@@ -18,9 +18,9 @@ import (
 )
 
 // runReport dispatches the compliance reports: ids (RP-01), compliance
-// (RP-03), income-source (RP-05) and trail (RP-04). For now they read the
-// results JSON of `downline calc` (one file per month); store-backed
-// variants come with the database.
+// (RP-03), income-source (RP-05) and trail (RP-04). They read the results
+// JSON of `downline calc` (one file per month) or, for ids, compliance and
+// income-source without files, the closed runs in the store (--db).
 func runReport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(e.stdout, "Usage: downline report ids|compliance|income-source|trail [flags] RESULTS.json...\n\n"+
@@ -28,7 +28,11 @@ func runReport(ctx context.Context, e *env, args []string) error {
 			"  compliance     compliance dashboard figures with alert levels (RP-03)\n"+
 			"  income-source  one participant's income-source statement, by month and year to date (RP-05)\n"+
 			"  trail          audit trail from a participant's payout lines to orders and plan version (RP-04)\n\n"+
-			"RESULTS.json are outputs of 'downline calc --format json', one per month.")
+			"RESULTS.json are outputs of 'downline calc --format json', one per month. Without files, ids,\n"+
+			"compliance and income-source read the closed runs of the store named by --db:\n"+
+			"  downline report ids --db DSN --year 2026\n"+
+			"  downline report compliance --db DSN --period 2026-03\n"+
+			"  downline report income-source --db DSN --distributor 17 --period 2026-03")
 		if len(args) == 0 {
 			return usageError{errors.New("report: no report named")}
 		}
@@ -36,11 +40,11 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	switch args[0] {
 	case "ids":
-		return runReportIDS(e, args[1:])
+		return runReportIDS(ctx, e, args[1:])
 	case "compliance":
-		return runReportCompliance(e, args[1:])
+		return runReportCompliance(ctx, e, args[1:])
 	case "income-source":
-		return runReportIncomeSource(e, args[1:])
+		return runReportIncomeSource(ctx, e, args[1:])
 	case "trail":
 		return runReportTrail(e, args[1:])
 	}
@@ -244,10 +248,14 @@ func datasetHash(ms []month) string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-func runReportIDS(e *env, args []string) error {
-	fs := newFlagSet(e, "report ids", "RESULTS.json...", "Compute the income disclosure statement (RP-01, compliance.md §5) over every distributor in the\n"+
-		"given monthly results. Exit status 3 when a required field is missing (publication is blocked).")
-	year := fs.Int("year", 0, "calendar year covered (default: the year of the first results file)")
+func runReportIDS(ctx context.Context, e *env, args []string) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet(e, "report ids", "[RESULTS.json...]", "Compute the income disclosure statement (RP-01, compliance.md §5) over every distributor in the\n"+
+		"given monthly results or, without files, over the closed runs of --year in the store (--db): every\n"+
+		"distributor enrolled in the year, zero-earners included. Exit status 3 when a required field is\n"+
+		"missing (publication is blocked).")
+	configFlags(fs, e, &cfg, false)
+	year := fs.Int("year", 0, "calendar year covered (default: the year of the first results file; required with the store)")
 	costs := fs.String("costs", "", "CSV of id,tracked_cost,personal_use per participant for the year (major units)")
 	contact := fs.String("contact", "", "contact for substantiation requests (required to publish)")
 	preferred := fs.Int("preferred-customers", 0, "number of preferred customers excluded from the population")
@@ -258,12 +266,17 @@ func runReportIDS(e *env, args []string) error {
 	if *format != "json" && *format != "csv" && *format != "html" && *format != "pdf" {
 		return usageError{fmt.Errorf("report ids: --format must be json, csv, html or pdf, not %q", *format)}
 	}
-	ms, err := loadResults(fs.Args())
+	cs, err := readCosts(*costs)
 	if err != nil {
 		return err
 	}
-	cs, err := readCosts(*costs)
-	if err != nil {
+	var ms []month
+	var enrolled []compliance.IncomeRecord
+	if len(fs.Args()) == 0 {
+		if ms, enrolled, err = storeIDS(ctx, &cfg, *year); err != nil {
+			return err
+		}
+	} else if ms, err = loadResults(fs.Args()); err != nil {
 		return err
 	}
 	if *year == 0 {
@@ -273,6 +286,10 @@ func runReportIDS(e *env, args []string) error {
 		DatasetHash: datasetHash(ms), Generator: "downline report ids", UntrackedMonthly: compliance.DefaultParams().UntrackedMonthlyCost}
 	recs := map[string]*compliance.IncomeRecord{}
 	var order []string
+	for i := range enrolled {
+		recs[enrolled[i].ID] = &enrolled[i]
+		order = append(order, enrolled[i].ID)
+	}
 	plans := map[string]bool{}
 	for _, m := range ms {
 		if !plans[m.plan] {

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,33 +38,68 @@ func readOrders(path string, plan *compplan.Plan) ([]compplan.Order, error) {
 	return orders, nil
 }
 
-func runReportCompliance(e *env, args []string) error {
-	fs := newFlagSet(e, "report compliance", "RESULTS.json...", "Compute the compliance dashboard (RP-03) from monthly results: the last file is the current\n"+
+func runReportCompliance(ctx context.Context, e *env, args []string) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet(e, "report compliance", "[RESULTS.json...]", "Compute the compliance dashboard (RP-03) from monthly results: the last file is the current\n"+
 		"period, all files together the trailing window. With --orders, revenue, personal use and refunds\n"+
-		"come from the orders; without, personal use is taken as its rewardable part (a lower bound).")
+		"come from the orders; without, personal use is taken as its rewardable part (a lower bound).\n"+
+		"Without files, the figures come from the store (--db): the close of --period and the closes of\n"+
+		"the 11 months before it, with revenue, personal use and refunds from the period volumes.")
+	configFlags(fs, e, &cfg, false)
+	period := fs.String("period", "", "the closed period to report (YYYY-MM; required with the store)")
 	ordersPath := fs.String("orders", "", "orders.csv covering the same months (optional)")
 	costs := fs.String("costs", "", "CSV of id,tracked_cost,personal_use, for the recoup rate (optional)")
 	format := fs.String("format", "text", "text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	ms, err := loadResults(fs.Args())
-	if err != nil {
-		return err
-	}
-	orders, err := readOrders(*ordersPath, nil)
-	if err != nil {
-		return err
-	}
 	cs, err := readCosts(*costs)
 	if err != nil {
 		return err
 	}
+	var ms []month
 	var in compliance.DashboardInput
+	if len(fs.Args()) == 0 {
+		if ms, err = storeDashboard(ctx, &cfg, *period, &in); err != nil {
+			return err
+		}
+	} else {
+		if ms, err = loadResults(fs.Args()); err != nil {
+			return err
+		}
+		orders, err := readOrders(*ordersPath, nil)
+		if err != nil {
+			return err
+		}
+		orderFigures(ms, orders, &in)
+	}
+	runFigures(ms, cs, &in)
+	kpis := compliance.Dashboard(in, compliance.DefaultParams())
+	if *format == "json" {
+		type kpiJSON struct {
+			ID, Name, Formula, Value, Level, Threshold, Anchor string
+		}
+		var out []kpiJSON
+		for _, k := range kpis {
+			out = append(out, kpiJSON{k.ID, k.Name, k.Formula, k.Value.Decimal(6), string(k.Level), k.Threshold, k.Anchor})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	ew := &errWriter{w: e.stdout}
+	ew.printf("compliance dashboard, %s (trailing %d month(s) from %s)\n", ms[len(ms)-1].period, len(ms), ms[0].period)
+	for _, k := range kpis {
+		ew.printf("%-5s %-45s %9s   %s [%s]\n", k.Level, k.Name, k.Value.Percent(1), k.Threshold, k.Anchor)
+	}
+	return ew.err
+}
+
+// runFigures fills in the dashboard figures the monthly results give: the
+// last month is the current period, all months the trailing window.
+func runFigures(ms []month, cs map[string]costRow, in *compliance.DashboardInput) {
 	cur := ms[len(ms)-1]
-	periods := map[string]bool{}
 	for _, m := range ms {
-		periods[m.period] = true
 		for _, id := range m.ids {
 			in.CuV12 += m.cuv[id]
 			in.RPCV12 += m.rpcv[id]
@@ -86,29 +123,6 @@ func runReportCompliance(e *env, args []string) error {
 		}
 	}
 	in.MLCCandidates = len(mlc)
-	if orders == nil {
-		in.Revenue12, in.PCV = in.CuV12+in.RPCV12, in.RPCV
-	} else {
-		for _, o := range orders {
-			p := o.PaidAt.UTC().Format("2006-01")
-			if !periods[p] {
-				continue
-			}
-			rev := o.Amount
-			if rev == 0 {
-				rev = o.CV
-			}
-			in.Revenue12 += rev
-			if o.CV < 0 || o.RefundOf != "" {
-				in.Refunds -= rev
-			} else {
-				in.GrossRevenue += rev
-			}
-			if p == cur.period && o.Purpose == compplan.PurposePersonalUse {
-				in.PCV += o.CV
-			}
-		}
-	}
 	if len(cs) > 0 {
 		cum := map[string]int64{}
 		for _, m := range ms {
@@ -123,42 +137,79 @@ func runReportCompliance(e *env, args []string) error {
 			}
 		}
 	}
-	kpis := compliance.Dashboard(in, compliance.DefaultParams())
-	if *format == "json" {
-		type kpiJSON struct {
-			ID, Name, Formula, Value, Level, Threshold, Anchor string
-		}
-		var out []kpiJSON
-		for _, k := range kpis {
-			out = append(out, kpiJSON{k.ID, k.Name, k.Formula, k.Value.Decimal(6), string(k.Level), k.Threshold, k.Anchor})
-		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	}
-	ew := &errWriter{w: e.stdout}
-	ew.printf("compliance dashboard, %s (trailing %d month(s) from %s)\n", cur.period, len(ms), ms[0].period)
-	for _, k := range kpis {
-		ew.printf("%-5s %-45s %9s   %s [%s]\n", k.Level, k.Name, k.Value.Percent(1), k.Threshold, k.Anchor)
-	}
-	return ew.err
 }
 
-func runReportIncomeSource(e *env, args []string) error {
-	fs := newFlagSet(e, "report income-source", "RESULTS.json...", "Print one participant's income-source statement (RP-05) for each month and the year to date:\n"+
+// orderFigures fills in revenue, personal use and refunds from orders.csv
+// (nil: revenue is CuV + RPCV and personal use its rewardable part).
+func orderFigures(ms []month, orders []compplan.Order, in *compliance.DashboardInput) {
+	cur := ms[len(ms)-1]
+	if orders == nil {
+		for _, m := range ms {
+			for _, id := range m.ids {
+				in.Revenue12 += m.cuv[id] + m.rpcv[id]
+			}
+		}
+		for _, id := range cur.ids {
+			in.PCV += cur.rpcv[id]
+		}
+		return
+	}
+	periods := map[string]bool{}
+	for _, m := range ms {
+		periods[m.period] = true
+	}
+	for _, o := range orders {
+		p := o.PaidAt.UTC().Format("2006-01")
+		if !periods[p] {
+			continue
+		}
+		rev := o.Amount
+		if rev == 0 {
+			rev = o.CV
+		}
+		in.Revenue12 += rev
+		if o.CV < 0 || o.RefundOf != "" {
+			in.Refunds -= rev
+		} else {
+			in.GrossRevenue += rev
+		}
+		if p == cur.period && o.Purpose == compplan.PurposePersonalUse {
+			in.PCV += o.CV
+		}
+	}
+}
+
+func runReportIncomeSource(ctx context.Context, e *env, args []string) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet(e, "report income-source", "[RESULTS.json...]", "Print one participant's income-source statement (RP-05) for each month and the year to date:\n"+
 		"own-customer commission, overrides on customer and on personal-use volume, tracked costs, net,\n"+
-		"the organisation's customer share (TX-04) and the pay each gate withheld.")
-	id := fs.String("id", "", "distributor id (required)")
+		"the organisation's customer share (TX-04) and the pay each gate withheld. Without files, the\n"+
+		"months are the closed runs in the store (--db) from January of --period's year to --period.")
+	configFlags(fs, e, &cfg, false)
+	id := fs.String("id", "", "distributor id (required with files)")
+	dist := fs.Int64("distributor", 0, "distributor id (required with the store)")
+	period := fs.String("period", "", "the last closed period of the statement (YYYY-MM; required with the store)")
 	format := fs.String("format", "text", "text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *id == "" {
-		return usageError{errors.New("report income-source: --id is required")}
-	}
-	ms, err := loadResults(fs.Args())
-	if err != nil {
-		return err
+	var ms []month
+	var err error
+	if len(fs.Args()) == 0 {
+		if *dist <= 0 {
+			return usageError{errors.New("report income-source: --distributor is required with the store")}
+		}
+		*id = strconv.FormatInt(*dist, 10)
+		if ms, err = storeIncomeSource(ctx, &cfg, *period); err != nil {
+			return err
+		}
+	} else {
+		if *id == "" {
+			return usageError{errors.New("report income-source: --id is required")}
+		}
+		if ms, err = loadResults(fs.Args()); err != nil {
+			return err
+		}
 	}
 	var stmts []compliance.IncomeSource
 	var ytd compliance.IncomeSource

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/downline/downline"
+	"github.com/downline/downline/internal/sqlstore"
+	"github.com/google/go-cmp/cmp"
+)
+
+// reportPlan pays 20 % direct commission on customer volume and a 10 %
+// first-level override on customer volume and rewardable personal use
+// (TX-03: RPCV = min(PCV, 200.00, CuV / 2)).
+const reportPlan = `plan: report-test
+version: "1"
+currency: EUR
+volume:
+  personal_use: {cap: "200", share: "1/3"}
+active: {min_cuv: "0"}
+bonuses:
+  - id: direct
+    kind: direct
+    basis: [cuv]
+    rate_pct: "20"
+  - id: unilevel
+    kind: unilevel
+    basis: [cuv, rpcv]
+    compression: none
+    levels: [{rate_pct: "10"}]
+`
+
+// reportWorld stores A (root) sponsoring B and C; customer C-1 is B's.
+// January: C-1 buys 1,000.00 and B buys 200.00 for personal use.
+// February: C-1 buys 1,000.00 and is refunded 250.00 in February.
+// Both months are closed. Returns the distributors' ids by name.
+func reportWorld(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(db.CreateProgramme(ctx, &downline.Programme{Name: "Report Test", Currency: "EUR",
+		PeriodLength: downline.PeriodMonthly, TimeZone: "UTC", LandingURL: "https://example.com/join"}))
+	joined := time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)
+	var ds []*downline.Distributor
+	for _, d := range [][2]string{{"A", ""}, {"B", "A"}, {"C", "A"}} {
+		ds = append(ds, &downline.Distributor{ExternalID: d[0], SponsorRef: d[1], JoinedAt: joined, Country: "DE",
+			Email: d[0] + "@example.com", DisplayName: "Distributor " + d[0], AgreementVersion: "v1"})
+	}
+	must(db.CreateDistributors(ctx, ds))
+	must(db.CreateProduct(ctx, &downline.Product{ExternalID: "SKU-1", Name: "Licence", Kind: "subscription",
+		RetailPrice: 100000, CV: 100000, QV: 100000, Commissionable: true}))
+	must(db.CreateProduct(ctx, &downline.Product{ExternalID: "SKU-2", Name: "Seat", Kind: "subscription",
+		RetailPrice: 20000, CV: 20000, QV: 20000, Commissionable: true}))
+	must(db.CreateCustomer(ctx, &downline.Customer{ExternalID: "C-1", Name: "Acme GmbH", DistributorRef: "B",
+		Attribution: downline.AttributionManual}))
+	_, err = db.ActivatePlan(ctx, reportPlan, "2026-01")
+	must(err)
+	order := func(ext, sku string, price int64, purpose downline.OrderPurpose, paid time.Time) *downline.Order {
+		o := &downline.Order{ExternalID: ext, Purpose: purpose, Currency: "EUR", PaidAt: paid,
+			Lines: []*downline.OrderLine{{ProductRef: sku, Quantity: 1, UnitPrice: price}}}
+		if purpose == downline.PurposePersonalUse {
+			o.DistributorRef = "B"
+		} else {
+			o.CustomerRef = "C-1"
+		}
+		return o
+	}
+	must(db.CreateOrders(ctx, []*downline.Order{
+		order("O-1", "SKU-1", 100000, downline.PurposeCustomerDirect, time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC)),
+		order("P-1", "SKU-2", 20000, downline.PurposePersonalUse, time.Date(2026, 1, 21, 12, 0, 0, 0, time.UTC)),
+	}))
+	opts := downline.RunOptions{HoldDays: -1}
+	_, err = db.CloseRun(ctx, "2026-01", opts)
+	must(err)
+	must(db.CreateOrder(ctx, order("O-2", "SKU-1", 100000, downline.PurposeCustomerDirect, time.Date(2026, 2, 5, 12, 0, 0, 0, time.UTC))))
+	must(db.CreateRefund(ctx, &downline.Refund{ExternalID: "R-1", OrderRef: "O-2", RefundedAt: time.Date(2026, 2, 10, 12, 0, 0, 0, time.UTC),
+		Lines: []downline.RefundLine{{LineNo: 1, Amount: 25000}}}))
+	_, err = db.CloseRun(ctx, "2026-02", opts)
+	must(err)
+	ids := map[string]string{}
+	for _, d := range ds {
+		got, err := db.FindDistributorByExternalID(ctx, d.ExternalID)
+		must(err)
+		ids[d.ExternalID] = strconv.FormatInt(int64(got.ID), 10)
+	}
+	return ids
+}
+
+// TestReportFromStore runs the three store-backed reports on the report
+// world. January: B's RPCV is min(200.00, 200.00, 1,000.00 / 2) = 200.00.
+// Pay: January B 20 % × 1,000.00 = 200.00, A 10 % × (1,000.00 + 200.00) =
+// 120.00 (100.00 on CuV, 20.00 on RPCV); February B 20 % × 750.00
+// = 150.00, A 10 % × 750.00 = 75.00; C earns nothing.
+func TestReportFromStore(t *testing.T) {
+	for name, dsn := range testDSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			ids := reportWorld(t, dsn)
+
+			out := cli(t, runReport, dsn, "ids", "--year", "2026", "--contact", "c@example.com")
+			var s struct {
+				NAll, NActive      int
+				ZeroShare          string
+				Gross              struct{ Mean, Median, Max int64 }
+				CuVShare           string
+				RPCVShare          string
+				PlanVersions       []string
+				MedianTenureMonths int64
+			}
+			if err := json.Unmarshal([]byte(out), &s); err != nil {
+				t.Fatalf("ids JSON: %v\n%s", err, out)
+			}
+			// Gross: A 195.00, B 350.00, C 0: mean 545.00 / 3 = 181.67,
+			// median 195.00. By base: 525.00 of 545.00 rests on CuV (105/109 =
+			// 0.963303), 20.00 on RPCV (4/109 = 0.036697); zero share 1/3.
+			got := []any{s.NAll, s.ZeroShare, s.Gross.Median, s.Gross.Max, s.CuVShare, s.RPCVShare, s.PlanVersions}
+			want := []any{3, "0.333333", int64(19500), int64(35000), "0.963303", "0.036697", []string{"report-test 1"}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ids (-want +got):\n%s\n%s", diff, out)
+			}
+
+			kpis := func(period string) map[string]string {
+				out := cli(t, runReport, dsn, "compliance", "--period", period, "--format", "json")
+				var ks []struct{ ID, Value, Level string }
+				if err := json.Unmarshal([]byte(out), &ks); err != nil {
+					t.Fatalf("compliance JSON: %v\n%s", err, out)
+				}
+				m := map[string]string{}
+				for _, k := range ks {
+					m[k.ID] = k.Value + " " + k.Level
+				}
+				return m
+			}
+			jan := kpis("2026-01")
+			// January: EU share (1,000 + 200) / 1,200 = 1; customer share
+			// 1,000 / 1,200 = 0.833333; pay on own purchases 20 / 320 =
+			// 0.0625; personal use 200 / 1,200 = 0.166667; A passes TX-04
+			// (org 1,000 / 1,200 > 1/2); payout 320 / 1,200 = 0.266667;
+			// zero share 1 of 3 (C); no refunds.
+			wantJan := map[string]string{"eu_share": "1.000000 OK", "customer_share": "0.833333 OK",
+				"pay_on_own_purchases": "0.062500 OK", "personal_use_share": "0.166667 OK",
+				"vemma_failures": "0.000000 OK", "payout_ratio": "0.266667 OK", "zero_share": "0.333333 OK",
+				"refund_rate": "0.000000 OK"}
+			for id, w := range wantJan {
+				if jan[id] != w {
+					t.Errorf("January %s = %q, want %q", id, jan[id], w)
+				}
+			}
+			feb := kpis("2026-02")
+			// February: refunds 250 / (750 + 250) = 0.25 > 10 % warn;
+			// EU share over January and February (1,750 + 200) / (1,200 +
+			// 750) = 1; payout 225 / 750 = 0.3.
+			wantFeb := map[string]string{"refund_rate": "0.250000 WARN", "eu_share": "1.000000 OK",
+				"payout_ratio": "0.300000 OK", "customer_share": "1.000000 OK"}
+			for id, w := range wantFeb {
+				if feb[id] != w {
+					t.Errorf("February %s = %q, want %q", id, feb[id], w)
+				}
+			}
+
+			out = cli(t, runReport, dsn, "income-source", "--distributor", ids["A"], "--period", "2026-02", "--format", "json")
+			var is struct {
+				Months []struct {
+					Period                                                        string
+					OverrideCustomer, OverridePersonal, Gross, OrgCuV, OrgRevenue int64
+				}
+				YearToDate struct {
+					OverrideCustomer, OverridePersonal, Gross int64
+					CustomerShareOfIncome                     string
+					VemmaPassed                               int
+				}
+			}
+			if err := json.Unmarshal([]byte(out), &is); err != nil {
+				t.Fatalf("income-source JSON: %v\n%s", err, out)
+			}
+			type m = struct {
+				Period                                                        string
+				OverrideCustomer, OverridePersonal, Gross, OrgCuV, OrgRevenue int64
+			}
+			wantMonths := []m{{"2026-01", 10000, 2000, 12000, 100000, 120000}, {"2026-02", 7500, 0, 7500, 75000, 75000}}
+			if diff := cmp.Diff(wantMonths, is.Months); diff != "" {
+				t.Errorf("income-source months (-want +got):\n%s", diff)
+			}
+			// Year to date: 175.00 of 195.00 from customers = 35/39 = 0.897436.
+			y := is.YearToDate
+			if y.OverrideCustomer != 17500 || y.OverridePersonal != 2000 || y.Gross != 19500 ||
+				y.CustomerShareOfIncome != "0.897436" || y.VemmaPassed != 2 {
+				t.Errorf("income-source year to date = %+v", y)
+			}
+
+			// A period that is not closed is an error naming it.
+			var errOut strings.Builder
+			e := &env{getenv: func(string) string { return "" }, stdout: &strings.Builder{}, stderr: &errOut}
+			err := runReport(context.Background(), e, []string{"compliance", "--db", dsn, "--period", "2026-03"})
+			if err == nil || !strings.Contains(err.Error(), "2026-03 is not closed") {
+				t.Errorf("compliance of an open period: %v", err)
+			}
+		})
+	}
+}
