@@ -94,40 +94,52 @@ func (r *Result) HashHex() string {
 func (r *Result) hashDistributors(write func([]byte) (int, error), buf *[]byte, from, to int) {
 	t := r.tree
 	le := binary.LittleEndian
-	b := (*buf)[:0]
+	// Fixed-size records written in place: 6 i64, 4 u8, 5 i64 binary
+	// figures, then one i64 per bonus.
+	size := 6*8 + 4 + 5*8 + 8*len(r.earn)
+	per := max(1, (1<<15)/size)
+	if cap(*buf) < per*size {
+		*buf = make([]byte, 0, per*size)
+	}
+	b := (*buf)[:per*size]
+	o := 0
 	for i := from; i < to; i++ {
 		var sp ID
 		if p := t.parent[i]; p >= 0 {
 			sp = t.ids[p]
 		}
-		b = le.AppendUint64(b, uint64(t.ids[i]))
-		b = le.AppendUint64(b, uint64(sp))
-		b = le.AppendUint64(b, uint64(r.cuv[i]))
-		b = le.AppendUint64(b, uint64(r.rpcv[i]))
-		b = le.AppendUint64(b, uint64(r.pv[i]))
-		b = le.AppendUint64(b, uint64(r.gv[i]))
+		rec := b[o : o+size : o+size]
+		le.PutUint64(rec[0:], uint64(t.ids[i]))
+		le.PutUint64(rec[8:], uint64(sp))
+		le.PutUint64(rec[16:], uint64(r.cuv[i]))
+		le.PutUint64(rec[24:], uint64(r.rpcv[i]))
+		le.PutUint64(rec[32:], uint64(r.pv[i]))
+		le.PutUint64(rec[40:], uint64(r.gv[i]))
 		var act byte
 		if r.active[i] {
 			act = 1
 		}
-		b = append(b, act, byte(r.paid[i]), byte(r.title[i]), r.gate[i])
+		rec[48], rec[49], rec[50], rec[51] = act, byte(r.paid[i]), byte(r.title[i]), r.gate[i]
 		var bl, br, bm, cl, cr int64
 		if r.binL != nil {
 			bl, br, bm, cl, cr = r.binL[i], r.binR[i], r.matched[i], r.carryL[i], r.carryR[i]
 		}
-		for _, v := range [...]int64{bl, br, bm, cl, cr} {
-			b = le.AppendUint64(b, uint64(v))
-		}
+		le.PutUint64(rec[52:], uint64(bl))
+		le.PutUint64(rec[60:], uint64(br))
+		le.PutUint64(rec[68:], uint64(bm))
+		le.PutUint64(rec[76:], uint64(cl))
+		le.PutUint64(rec[84:], uint64(cr))
 		for bi := range r.earn {
-			b = le.AppendUint64(b, uint64(r.earn[bi][i]))
+			le.PutUint64(rec[92+8*bi:], uint64(r.earn[bi][i]))
 		}
-		if len(b) > 1<<15 {
+		o += size
+		if o == len(b) {
 			write(b)
-			b = b[:0]
+			o = 0
 		}
 	}
-	write(b)
-	*buf = b
+	write(b[:o])
+	*buf = b[:0]
 }
 
 func (r *Result) hashLines(write func([]byte) (int, error), buf *[]byte, from, to int) {
