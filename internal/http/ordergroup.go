@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/downline/downline"
 )
@@ -29,6 +30,10 @@ type OrderGroup struct {
 
 	// MaxGroup bounds the orders of one commit; 0 means 64.
 	MaxGroup int
+	// MaxWait is how long a commit waits for more calls to join a group
+	// that is not full; 0 commits at once what is waiting, so a group
+	// gathers only the calls that arrive during the previous commit.
+	MaxWait time.Duration
 
 	mu      sync.Mutex
 	pending []*groupCall
@@ -71,6 +76,14 @@ func (g *OrderGroup) flush() {
 		size = defaultGroupSize
 	}
 	for {
+		if g.MaxWait > 0 {
+			g.mu.Lock()
+			short := len(g.pending) < size
+			g.mu.Unlock()
+			if short {
+				time.Sleep(g.MaxWait)
+			}
+		}
 		g.mu.Lock()
 		n := min(len(g.pending), size)
 		if n == 0 {

@@ -77,7 +77,9 @@ func groupOrder(ext, customer string, qty int64) *downline.Order {
 // its own order.
 func TestOrderGroup(t *testing.T) {
 	tests := []struct {
-		name   string
+		name string
+		// wait is the group's MaxWait.
+		wait   time.Duration
 		orders []*downline.Order
 		// want is each order's error code ("" for stored).
 		want []downline.Code
@@ -93,6 +95,7 @@ func TestOrderGroup(t *testing.T) {
 		stored: 4, // FIRST, G1, G2, G3
 	}, {
 		name:   "a repeat in the group is the same record",
+		wait:   time.Millisecond,
 		orders: []*downline.Order{groupOrder("G1", "C0", 1), groupOrder("G1", "C0", 1), groupOrder("G2", "C1", 1)},
 		want:   []downline.Code{"", "", ""},
 		groups: []int{1, 3},
@@ -112,6 +115,7 @@ func TestOrderGroup(t *testing.T) {
 			db := newGroupStore(t)
 			store := &gatedOrders{OrderService: db, gate: make(chan struct{})}
 			g := NewOrderGroup(store)
+			g.MaxWait = tt.wait
 			ctx := context.Background()
 			queued := func() int {
 				g.mu.Lock()
