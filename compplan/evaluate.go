@@ -57,7 +57,7 @@ func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
 	n := t.Len()
 	r := &Result{plan: p, tree: t, period: a.period, scale: Rate{1, 1}}
 	r.cuv, r.pcv = make([]int64, n), make([]int64, n)
-	custOrders := make([]int32, n)
+	r.active = make([]bool, n)
 	hasFast, hasBV := false, false
 	for _, b := range p.Bonuses {
 		hasFast = hasFast || b.Kind == KindFastStart
@@ -71,7 +71,8 @@ func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
 	}
 	for i := range a.vol {
 		v := &a.vol[i]
-		r.cuv[i], r.pcv[i], custOrders[i] = v.cuv, v.pcv, v.custOrders
+		r.cuv[i], r.pcv[i] = v.cuv, v.pcv
+		r.active[i] = t.status[i] == StatusActive && v.cuv >= p.Active.MinCuV && int(v.custOrders) >= p.Active.MinCustomerOrders
 		if hasFast {
 			r.fsv[i] = v.fsv
 		}
@@ -81,10 +82,6 @@ func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
 	}
 	r.volumes()
 	r.carryIn(st, a)
-	r.active = make([]bool, n)
-	for i := range n {
-		r.active[i] = t.status[i] == StatusActive && r.cuv[i] >= p.Active.MinCuV && int(custOrders[i]) >= p.Active.MinCustomerOrders
-	}
 	r.groupVolume()
 	r.ranks()
 	r.gates(a)
