@@ -24,6 +24,7 @@ currency: EUR
 volume:
   personal_use: {cap: "200", share: "1/3"}
 active: {min_cuv: "0"}
+gates: {customer_share_min_pct: "50"}
 bonuses:
   - id: direct
     kind: direct
@@ -36,8 +37,9 @@ bonuses:
     levels: [{rate_pct: "10"}]
 `
 
-// reportWorld stores A (root) sponsoring B and C; customer C-1 is B's.
-// January: C-1 buys 1,000.00 and B buys 200.00 for personal use.
+// reportWorld stores A (root) sponsoring B and C, C sponsoring D; customer
+// C-1 is B's. January: C-1 buys 1,000.00, B buys 200.00 and D 100.00 for
+// personal use.
 // February: C-1 buys 1,000.00 and is refunded 250.00 in February.
 // Both months are closed. Returns the distributors' ids by name.
 func reportWorld(t *testing.T, dsn string) map[string]string {
@@ -61,7 +63,7 @@ func reportWorld(t *testing.T, dsn string) map[string]string {
 		PeriodLength: downline.PeriodMonthly, TimeZone: "UTC", LandingURL: "https://example.com/join"}))
 	joined := time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)
 	var ds []*downline.Distributor
-	for _, d := range [][2]string{{"A", ""}, {"B", "A"}, {"C", "A"}} {
+	for _, d := range [][2]string{{"A", ""}, {"B", "A"}, {"C", "A"}, {"D", "C"}} {
 		ds = append(ds, &downline.Distributor{ExternalID: d[0], SponsorRef: d[1], JoinedAt: joined, Country: "DE",
 			Email: d[0] + "@example.com", DisplayName: "Distributor " + d[0], AgreementVersion: "v1"})
 	}
@@ -70,6 +72,8 @@ func reportWorld(t *testing.T, dsn string) map[string]string {
 		RetailPrice: 100000, CV: 100000, QV: 100000, Commissionable: true}))
 	must(db.CreateProduct(ctx, &downline.Product{ExternalID: "SKU-2", Name: "Seat", Kind: "subscription",
 		RetailPrice: 20000, CV: 20000, QV: 20000, Commissionable: true}))
+	must(db.CreateProduct(ctx, &downline.Product{ExternalID: "SKU-3", Name: "Add-on", Kind: "subscription",
+		RetailPrice: 10000, CV: 10000, QV: 10000, Commissionable: true}))
 	must(db.CreateCustomer(ctx, &downline.Customer{ExternalID: "C-1", Name: "Acme GmbH", DistributorRef: "B",
 		Attribution: downline.AttributionManual}))
 	_, err = db.ActivatePlan(ctx, reportPlan, "2026-01")
@@ -79,6 +83,9 @@ func reportWorld(t *testing.T, dsn string) map[string]string {
 			Lines: []*downline.OrderLine{{ProductRef: sku, Quantity: 1, UnitPrice: price}}}
 		if purpose == downline.PurposePersonalUse {
 			o.DistributorRef = "B"
+			if ext == "P-2" {
+				o.DistributorRef = "D"
+			}
 		} else {
 			o.CustomerRef = "C-1"
 		}
@@ -87,6 +94,7 @@ func reportWorld(t *testing.T, dsn string) map[string]string {
 	must(db.CreateOrders(ctx, []*downline.Order{
 		order("O-1", "SKU-1", 100000, downline.PurposeCustomerDirect, time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC)),
 		order("P-1", "SKU-2", 20000, downline.PurposePersonalUse, time.Date(2026, 1, 21, 12, 0, 0, 0, time.UTC)),
+		order("P-2", "SKU-3", 10000, downline.PurposePersonalUse, time.Date(2026, 1, 22, 12, 0, 0, 0, time.UTC)),
 	}))
 	opts := downline.RunOptions{HoldDays: -1}
 	_, err = db.CloseRun(ctx, "2026-01", opts)
@@ -109,7 +117,7 @@ func reportWorld(t *testing.T, dsn string) map[string]string {
 // world. January: B's RPCV is min(200.00, 200.00, 1,000.00 / 2) = 200.00.
 // Pay: January B 20 % × 1,000.00 = 200.00, A 10 % × (1,000.00 + 200.00) =
 // 120.00 (100.00 on CuV, 20.00 on RPCV); February B 20 % × 750.00
-// = 150.00, A 10 % × 750.00 = 75.00; C earns nothing.
+// = 150.00, A 10 % × 750.00 = 75.00; C and D earn nothing.
 func TestReportFromStore(t *testing.T) {
 	for name, dsn := range testDSNs(t) {
 		t.Run(name, func(t *testing.T) {
@@ -128,11 +136,11 @@ func TestReportFromStore(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &s); err != nil {
 				t.Fatalf("ids JSON: %v\n%s", err, out)
 			}
-			// Gross: A 195.00, B 350.00, C 0: mean 545.00 / 3 = 181.67,
-			// median 195.00. By base: 525.00 of 545.00 rests on CuV (105/109 =
-			// 0.963303), 20.00 on RPCV (4/109 = 0.036697); zero share 1/3.
+			// Gross: A 195.00, B 350.00, C and D 0: zero share 2/4, median
+			// (0 + 195.00) / 2 = 97.50. By base: 525.00 of 545.00 rests on CuV (105/109 =
+			// 0.963303), 20.00 on RPCV (4/109 = 0.036697).
 			got := []any{s.NAll, s.ZeroShare, s.Gross.Median, s.Gross.Max, s.CuVShare, s.RPCVShare, s.PlanVersions}
-			want := []any{3, "0.333333", int64(19500), int64(35000), "0.963303", "0.036697", []string{"report-test 1"}}
+			want := []any{4, "0.500000", int64(9750), int64(35000), "0.963303", "0.036697", []string{"report-test 1"}}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("ids (-want +got):\n%s\n%s", diff, out)
 			}
@@ -150,14 +158,17 @@ func TestReportFromStore(t *testing.T) {
 				return m
 			}
 			jan := kpis("2026-01")
-			// January: EU share (1,000 + 200) / 1,200 = 1; customer share
-			// 1,000 / 1,200 = 0.833333; pay on own purchases 20 / 320 =
-			// 0.0625; personal use 200 / 1,200 = 0.166667; A passes TX-04
-			// (org 1,000 / 1,200 > 1/2); payout 320 / 1,200 = 0.266667;
-			// zero share 1 of 3 (C); no refunds.
-			wantJan := map[string]string{"eu_share": "1.000000 OK", "customer_share": "0.833333 OK",
-				"pay_on_own_purchases": "0.062500 OK", "personal_use_share": "0.166667 OK",
-				"vemma_failures": "0.000000 OK", "payout_ratio": "0.266667 OK", "zero_share": "0.333333 OK",
+			// January: revenue 1,000 + 200 + 100 = 1,300; EU share (1,000 +
+			// 200) / 1,300 = 0.923077 (D's 100 is not rewardable: D has no
+			// CuV); customer share 1,000 / 1,200 = 0.833333; pay on own
+			// purchases 20 / 320 = 0.0625; personal use 300 / 1,300 =
+			// 0.230769; would-be MLC earners A (paid on B) and C (D below,
+			// org 0 / 100 fails TX-04): 1 of 2 fail, > 10 % warns; D fails
+			// TX-04 too but has no downline; payout 320 / 1,200 = 0.266667;
+			// zero share 2 of 4 (C, D); no refunds.
+			wantJan := map[string]string{"eu_share": "0.923077 OK", "customer_share": "0.833333 OK",
+				"pay_on_own_purchases": "0.062500 OK", "personal_use_share": "0.230769 OK",
+				"vemma_failures": "0.500000 WARN", "payout_ratio": "0.266667 OK", "zero_share": "0.500000 OK",
 				"refund_rate": "0.000000 OK"}
 			for id, w := range wantJan {
 				if jan[id] != w {
@@ -166,9 +177,9 @@ func TestReportFromStore(t *testing.T) {
 			}
 			feb := kpis("2026-02")
 			// February: refunds 250 / (750 + 250) = 0.25 > 10 % warn;
-			// EU share over January and February (1,750 + 200) / (1,200 +
-			// 750) = 1; payout 225 / 750 = 0.3.
-			wantFeb := map[string]string{"refund_rate": "0.250000 WARN", "eu_share": "1.000000 OK",
+			// EU share over January and February (1,750 + 200) / (1,300 +
+			// 750) = 0.951220; payout 225 / 750 = 0.3.
+			wantFeb := map[string]string{"refund_rate": "0.250000 WARN", "eu_share": "0.951220 OK",
 				"payout_ratio": "0.300000 OK", "customer_share": "1.000000 OK"}
 			for id, w := range wantFeb {
 				if feb[id] != w {

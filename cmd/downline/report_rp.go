@@ -105,21 +105,28 @@ func runFigures(ms []month, cs map[string]costRow, in *compliance.DashboardInput
 			in.RPCV12 += m.rpcv[id]
 		}
 	}
-	for _, id := range cur.ids {
-		in.CuV += cur.cuv[id]
-		in.RPCV += cur.rpcv[id]
-		in.PerParticipant = append(in.PerParticipant, cur.total[id])
-		if strings.Contains(cur.withheld[id], "TX-04") {
-			in.VemmaFailures++
-		}
-	}
 	in.Compensation = cur.totalAll
+	// A would-be MLC earner has a line on a downline's volume or failed
+	// TX-04 with a downline to be paid on (a failure leaves no lines).
 	mlc := map[string]bool{}
 	for j, l := range cur.lines {
 		_, p := cur.splitLine(j)
 		in.CompOnRPCV += p
 		if l.Level > 0 {
 			mlc[l.Earner] = true
+		}
+	}
+	hasDownline := map[string]bool{}
+	for _, id := range cur.ids {
+		hasDownline[cur.sponsor[id]] = true
+	}
+	for _, id := range cur.ids {
+		in.CuV += cur.cuv[id]
+		in.RPCV += cur.rpcv[id]
+		in.PerParticipant = append(in.PerParticipant, cur.total[id])
+		if strings.Contains(cur.withheld[id], "TX-04") && (mlc[id] || hasDownline[id]) {
+			mlc[id] = true
+			in.VemmaFailures++
 		}
 	}
 	in.MLCCandidates = len(mlc)
