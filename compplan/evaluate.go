@@ -370,9 +370,14 @@ func (r *Result) parallelSources(bi int, gen func(from, to int, lines *lineStore
 	gen(0, mid, &r.lines, r.earn[bi])
 	wg.Wait()
 	earn := r.earn[bi]
-	second.each(0, second.n, func(_ int, ch *lineChunk, k int) {
-		earn[ch.earner[k]] += ch.amount[k]
-	})
+	start := 0
+	for c, ch := range second.chunks {
+		amount := ch.amount[:second.ends[c]-start]
+		start = second.ends[c]
+		for k, e := range ch.earner[:len(amount)] {
+			earn[e] += amount[k]
+		}
+	}
 	r.lines.appendStore(&second)
 }
 
