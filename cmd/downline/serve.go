@@ -76,7 +76,7 @@ func newServer(e *env, logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp
 		Products:         db,
 		Distributors:     db,
 		Customers:        db,
-		Orders:           db,
+		Orders:           dlhttp.NewOrderGroup(db), // concurrent creates share a commit
 		Refunds:          db,
 		Genealogy:        db,
 		Users:            db,
