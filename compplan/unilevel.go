@@ -84,6 +84,9 @@ func (r *Result) unilevel(bi int, b *Bonus) {
 						}
 						hits[g*L+nh[g]] = hit{a: a, meta: packMeta(bi, k, 0) | uint32(u.gate)<<16, amount: amount}
 						nh[g]++
+						if earn != nil {
+							earn[a] += amount // here, its miss overlaps the other lanes'
+						}
 					}
 					lk[g]++
 				}
@@ -91,9 +94,6 @@ func (r *Result) unilevel(bi int, b *Bonus) {
 			for g := range m {
 				for _, h := range hits[g*L : g*L+nh[g]] {
 					lines.add(h.a, src[g], h.amount, h.meta)
-					if earn != nil {
-						earn[h.a] += h.amount
-					}
 				}
 			}
 		}
