@@ -44,11 +44,14 @@ func (r *Result) ranks() {
 		}
 		r.paid[i] = paid
 		r.title[i] = max(r.title[i], paid)
-		// maxSub[i] already holds its children's maxima (pushed below).
-		maxSub[i] = max(maxSub[i], paid)
-		if p := t.parent[i]; p >= 0 {
-			maxSub[p] = max(maxSub[p], maxSub[i])
+		// Pulled from the children (final: they come after i), which
+		// are adjacent in the breadth-first order, rather than pushed
+		// to the parent, a random write.
+		m := paid
+		for _, c := range kids {
+			m = max(m, maxSub[c])
 		}
+		maxSub[i] = m
 	}
 }
 
