@@ -94,20 +94,30 @@ func (r *Result) rescale() int64 {
 		}()
 	}
 	wg.Wait()
-	// Phase 2, in order: earnings, and cap adjustments, which follow all
-	// of their earner's lines of that bonus.
-	r.lines.each(0, n, func(_ int, ch *lineChunk, k int) {
-		meta := ch.meta[k]
-		if !scalable(meta) {
-			return
-		}
-		e, bi := ch.earner[k], int(meta&0xff)
-		if int(meta>>16)&flagCap != 0 {
-			ch.amount[k] = min(0, MulRound(p.Bonuses[bi].Cap, Rate{1, 1}, r.scale)-r.earn[bi][e])
-			ch.meta[k] = meta | flagScale<<16
-		}
-		r.earn[bi][e] += ch.amount[k]
-	})
+	// Phase 2, in line order: earnings, and cap adjustments, which follow
+	// all of their earner's lines of that bonus. Two halves of the earners
+	// each scan every line and take their own: each earner's lines are
+	// still taken in order, by one goroutine, for any GOMAXPROCS.
+	half := int32(r.tree.n / 2)
+	for _, h := range [][2]int32{{0, half}, {half, int32(r.tree.n)}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.lines.each(0, n, func(_ int, ch *lineChunk, k int) {
+				e, meta := ch.earner[k], ch.meta[k]
+				if e < h[0] || e >= h[1] || !scalable(meta) {
+					return
+				}
+				bi := int(meta & 0xff)
+				if int(meta>>16)&flagCap != 0 {
+					ch.amount[k] = min(0, MulRound(p.Bonuses[bi].Cap, Rate{1, 1}, r.scale)-r.earn[bi][e])
+					ch.meta[k] = meta | flagScale<<16
+				}
+				r.earn[bi][e] += ch.amount[k]
+			})
+		}()
+	}
+	wg.Wait()
 	var total int64
 	for bi := range p.Bonuses {
 		var s int64
