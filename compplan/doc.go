@@ -92,7 +92,9 @@
 // IDs map to dense int32 indices once; all per-distributor data is
 // columnar; roll-ups are one reverse pass in which each distributor adds
 // to its sponsor (sponsors come first in the canonical order);
-// dynamic compression follows an active-ancestor array; lines are 20-byte
+// dynamic compression follows an active-ancestor array, and the unilevel
+// walks of eight sources advance in lockstep so that their cache misses
+// overlap (lines wait per source, emitted in source order); lines are 20-byte
 // columnar records in fixed chunks, their basis, rate and explanation
 // derived on demand.
 package compplan
