@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/downline/downline"
@@ -36,11 +35,9 @@ type customerRequest struct {
 // for a distributor actor. It authorises p for that relation.
 func (s *Server) ownedFilter(r *http.Request, p downline.Permission) (*downline.DistributorID, error) {
 	var want *downline.DistributorID
-	if v := r.URL.Query().Get("distributor_id"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return nil, downline.Errorf(downline.CodeInvalid, "query parameter distributor_id: must be a positive integer")
-		}
+	if n, err := queryID(r, "distributor_id"); err != nil {
+		return nil, err
+	} else if n != 0 {
 		id := downline.DistributorID(n)
 		want = &id
 	}

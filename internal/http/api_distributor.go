@@ -101,12 +101,10 @@ func (s *Server) handleAPIDistributorList(w http.ResponseWriter, r *http.Request
 		}
 		f.Status = &st
 	}
-	if v := q.Get("sponsor_id"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter sponsor_id: must be a positive integer"))
-			return
-		}
+	if n, err := queryID(r, "sponsor_id"); err != nil {
+		s.writeError(w, r, err)
+		return
+	} else if n != 0 {
 		id := downline.DistributorID(n)
 		f.SponsorID = &id
 	}

@@ -3,7 +3,6 @@ package http
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/downline/downline"
@@ -245,12 +244,10 @@ func (s *Server) handleAPIRefundList(w http.ResponseWriter, r *http.Request) {
 	}
 	f := downline.RefundFilter{AfterID: downline.RefundID(after), Limit: limit}
 	q := r.URL.Query()
-	if v := q.Get("order_id"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter order_id: must be a positive integer"))
-			return
-		}
+	if n, err := queryID(r, "order_id"); err != nil {
+		s.writeError(w, r, err)
+		return
+	} else if n != 0 {
 		id := downline.OrderID(n)
 		f.OrderID = &id
 	}

@@ -182,15 +182,12 @@ func (s *Server) handleAPIRunLines(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var earner downline.DistributorID
-	if v := r.URL.Query().Get("earner_id"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter earner_id: must be a positive integer"))
-			return
-		}
-		earner = downline.DistributorID(n)
+	n, err := queryID(r, "earner_id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
+	earner := downline.DistributorID(n)
 	if a := downline.ActorFromContext(r.Context()); a != nil && a.Role == downline.RoleDistributor && earner == 0 {
 		earner = a.DistributorID
 	}

@@ -55,6 +55,20 @@ func pageParams(r *http.Request) (after int64, limit int, err error) {
 	return after, limit, nil
 }
 
+// queryID reads the named query parameter as a positive id; 0 when it is
+// absent.
+func queryID(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, downline.Errorf(downline.CodeInvalid, "query parameter %s: must be a positive integer", name)
+	}
+	return n, nil
+}
+
 // pathID reads the {id} path value as a positive integer.
 func pathID(r *http.Request, what string) (int64, error) {
 	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
