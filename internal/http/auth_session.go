@@ -67,60 +67,68 @@ func (s *Server) handleAPISessionCreate(w http.ResponseWriter, r *http.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	u, err := s.Users.FindUserByEmail(r.Context(), req.Email)
+	u, id, err := s.signIn(w, r, req.Email, req.Password)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, newMeJSON(u, id))
+}
+
+// signIn checks email and password under the account lockout, and on
+// success starts a session, sets its cookie and audits the sign-in; the
+// caller has applied the per-IP throttle. It returns the user and the
+// session id, errBadSignIn for any refusal (without saying which), or
+// another error. The API and the back office both sign in through it.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, email, password string) (*downline.User, string, error) {
+	now := s.now()
+	u, err := s.Users.FindUserByEmail(r.Context(), email)
 	if downline.ErrorCode(err) == downline.CodeNotFound {
 		// Spend the same time as a real check, so timing does not reveal
 		// whether the account exists.
-		_, _ = VerifyPassword(s.dummyHash(), req.Password)
-		s.writeError(w, r, errBadSignIn)
-		return
+		_, _ = VerifyPassword(s.dummyHash(), password)
+		return nil, "", errBadSignIn
 	}
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, "", err
 	}
 	if u.Disabled || u.IsLocked(now) || u.PasswordHash == "" {
-		s.writeError(w, r, errBadSignIn)
-		return
+		return nil, "", errBadSignIn
 	}
-	ok, err := VerifyPassword(u.PasswordHash, req.Password)
+	ok, err := VerifyPassword(u.PasswordHash, password)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, "", err
 	}
 	if !ok {
 		n, until := s.signInPolicy().AfterFailure(u, now)
 		if _, err := s.Users.UpdateUser(r.Context(), u.ID, downline.UserUpdate{FailedSignIns: &n, LockedUntil: &until}); err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, "", err
 		}
 		if !until.IsZero() && until.After(now) {
 			s.auditAs(r, u.Actor(), "user.lock", "user", idString(int64(u.ID)), nil, nil)
 		}
-		s.writeError(w, r, errBadSignIn)
-		return
+		return nil, "", errBadSignIn
 	}
 	if u.FailedSignIns != 0 || !u.LockedUntil.IsZero() {
 		zero, never := 0, time.Time{}
 		if _, err := s.Users.UpdateUser(r.Context(), u.ID, downline.UserUpdate{FailedSignIns: &zero, LockedUntil: &never}); err != nil {
-			s.writeError(w, r, err)
-			return
+			return nil, "", err
 		}
 	}
 	id, err := s.newSecret("")
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, "", err
 	}
 	sess := &downline.Session{Hash: secretHash(id), UserID: u.ID, ExpiresAt: now.Add(s.sessionTTL())}
 	if err := s.Sessions.CreateSession(r.Context(), sess); err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, "", err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(s.sessionTTL().Seconds()),
+	// MaxAge rather than Expires: a relative lifetime does not depend on
+	// the browser's clock agreeing with the server's.
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(s.sessionTTL() / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	s.auditAs(r, u.Actor(), "session.create", "user", idString(int64(u.ID)), nil, nil)
-	writeJSON(w, http.StatusCreated, newMeJSON(u, id))
+	return u, id, nil
 }
 
 // dummyHash is a valid hash of nothing in particular, for constant-time

@@ -1,9 +1,9 @@
 package http
 
 import (
+	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/downline/downline"
 )
@@ -50,56 +50,13 @@ func (s *Server) handleWebSignInCreate(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusTooManyRequests, "Too many attempts from your address. Wait a minute and try again.")
 		return
 	}
-	u, err := s.Users.FindUserByEmail(r.Context(), email)
-	if downline.ErrorCode(err) == downline.CodeNotFound {
-		_, _ = VerifyPassword(s.dummyHash(), password)
+	if _, _, err := s.signIn(w, r, email, password); errors.Is(err, errBadSignIn) {
 		fail(http.StatusUnauthorized, downline.ErrorMessage(errBadSignIn))
 		return
-	}
-	if err != nil {
+	} else if err != nil {
 		s.webError(w, r, err)
 		return
 	}
-	if u.Disabled || u.IsLocked(now) || u.PasswordHash == "" {
-		fail(http.StatusUnauthorized, downline.ErrorMessage(errBadSignIn))
-		return
-	}
-	ok, err := VerifyPassword(u.PasswordHash, password)
-	if err != nil {
-		s.webError(w, r, err)
-		return
-	}
-	if !ok {
-		n, until := s.signInPolicy().AfterFailure(u, now)
-		if _, err := s.Users.UpdateUser(r.Context(), u.ID, downline.UserUpdate{FailedSignIns: &n, LockedUntil: &until}); err != nil {
-			s.webError(w, r, err)
-			return
-		}
-		fail(http.StatusUnauthorized, downline.ErrorMessage(errBadSignIn))
-		return
-	}
-	if u.FailedSignIns != 0 || !u.LockedUntil.IsZero() {
-		zero, never := 0, time.Time{}
-		if _, err := s.Users.UpdateUser(r.Context(), u.ID, downline.UserUpdate{FailedSignIns: &zero, LockedUntil: &never}); err != nil {
-			s.webError(w, r, err)
-			return
-		}
-	}
-	id, err := s.newSecret("")
-	if err != nil {
-		s.webError(w, r, err)
-		return
-	}
-	sess := &downline.Session{Hash: secretHash(id), UserID: u.ID, ExpiresAt: now.Add(s.sessionTTL())}
-	if err := s.Sessions.CreateSession(r.Context(), sess); err != nil {
-		s.webError(w, r, err)
-		return
-	}
-	// MaxAge rather than Expires: a relative lifetime does not depend on
-	// the browser's clock agreeing with the server's.
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(s.sessionTTL() / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	s.auditAs(r, u.Actor(), "session.create", "user", idString(int64(u.ID)), nil, nil)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
