@@ -57,7 +57,6 @@ commissions, then serve it over HTTP. A second run reuses the data.`)
 	sum, err := demo.Build(ctx, demoServices(db), demo.Options{
 		Seed: *seed, Distributors: *size, LastPeriod: last, Progress: p.update,
 	})
-	p.done()
 	if err != nil {
 		return err
 	}
@@ -166,7 +165,6 @@ type progress struct {
 	w     io.Writer
 	last  time.Time
 	stage string
-	shown bool
 }
 
 func newProgress(w io.Writer) *progress { return &progress{w: w, last: time.Now()} }
@@ -178,12 +176,10 @@ func (p *progress) update(stage string, done, total int) {
 	if stage == p.stage && now.Sub(p.last) < 500*time.Millisecond && done != total {
 		return
 	}
-	p.stage, p.last, p.shown = stage, now, true
+	p.stage, p.last = stage, now
 	pct := 100
 	if total > 0 {
 		pct = done * 100 / total
 	}
 	fmt.Fprintf(p.w, "  %-13s %7d/%-7d %3d%%\n", stage, done, total, pct)
 }
-
-func (p *progress) done() {}
