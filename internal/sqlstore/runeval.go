@@ -145,90 +145,33 @@ func (db *DB) evaluate(ctx context.Context, tx *Tx, period string, progress func
 // greatest effective period not after it). Two ordered scans merged in Go
 // instead of a correlated subquery per distributor.
 func loadTree(ctx context.Context, tx *Tx, period string, per compplan.Period, h *inputHasher) (*compplan.Tree, error) {
-	type joinedRow struct {
-		id     int64
-		joined int64
-	}
-	rows, err := tx.query(ctx, `SELECT id, joined_at FROM distributors WHERE joined_at < ? ORDER BY id`, encodeTime(per.End))
-	if err != nil {
-		return nil, fmt.Errorf("tree at %s: %w", period, err)
-	}
-	var js []joinedRow
-	for rows.Next() {
-		var j joinedRow
-		if err := rows.Scan(&j.id, &j.joined); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("tree at %s: %w", period, err)
-		}
-		js = append(js, j)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("tree at %s: %w", period, err)
-	}
-	rows, err = tx.query(ctx, `SELECT distributor_id, sponsor_id, placement_parent_id, placement_side, status
-		FROM distributor_history WHERE effective_period <= ? ORDER BY distributor_id, effective_period`, period)
-	if err != nil {
-		return nil, fmt.Errorf("tree at %s: %w", period, err)
-	}
-	defer rows.Close()
-	ds := make([]compplan.Distributor, 0, len(js))
-	type state struct {
-		sponsor, parent sql.NullInt64
-		side, status    string
-	}
-	var cur state
-	curID := int64(-1)
-	k := 0
-	emit := func() {
-		// cur is the last history row of curID; keep it when curID joined
-		// in time.
-		for k < len(js) && js[k].id < curID {
-			k++
-		}
-		if k == len(js) || js[k].id != curID {
-			return
-		}
-		d := compplan.Distributor{ID: compplan.ID(curID), Sponsor: compplan.ID(cur.sponsor.Int64),
-			Placement: compplan.ID(cur.parent.Int64), JoinedAt: decodeTime(js[k].joined)}
-		switch downline.Side(cur.side) {
-		case "L":
+	var ds []compplan.Distributor
+	err := sponsorTreeAt(ctx, tx, period, per.End, func(n downline.TreeNode) error {
+		d := compplan.Distributor{ID: compplan.ID(n.ID), Sponsor: compplan.ID(n.SponsorID),
+			Placement: compplan.ID(n.PlacementParentID), JoinedAt: n.JoinedAt}
+		switch n.PlacementSide {
+		case downline.SideLeft:
 			d.Side = compplan.SideLeft
-		case "R":
+		case downline.SideRight:
 			d.Side = compplan.SideRight
 		}
-		switch downline.DistributorStatus(cur.status) {
+		switch n.Status {
 		case downline.StatusSuspended:
 			d.Status = compplan.StatusSuspended
 		case downline.StatusTerminated:
 			d.Status = compplan.StatusTerminated
 		}
-		h.int(curID)
-		h.int(cur.sponsor.Int64)
-		h.int(cur.parent.Int64)
-		h.str(cur.side)
-		h.int(js[k].joined)
-		h.str(cur.status)
+		h.int(int64(n.ID))
+		h.int(int64(n.SponsorID))
+		h.int(int64(n.PlacementParentID))
+		h.str(string(n.PlacementSide))
+		h.int(encodeTime(n.JoinedAt))
+		h.str(string(n.Status))
 		ds = append(ds, d)
-	}
-	for rows.Next() {
-		var id int64
-		var s state
-		if err := rows.Scan(&id, &s.sponsor, &s.parent, &s.side, &s.status); err != nil {
-			return nil, fmt.Errorf("tree at %s: %w", period, err)
-		}
-		if id != curID && curID >= 0 {
-			emit()
-		}
-		curID, cur = id, s
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("tree at %s: %w", period, err)
-	}
-	if curID >= 0 {
-		emit()
-	}
-	if len(ds) != len(js) {
-		return nil, fmt.Errorf("tree at %s: %d distributors but %d with history", period, len(js), len(ds))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	t, err := compplan.NewTree(ds)
 	if err != nil {
