@@ -13,7 +13,6 @@ import (
 	"hash"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/downline/downline"
 	"github.com/downline/downline/compplan"
@@ -166,40 +165,6 @@ func (db *DB) run(ctx context.Context, period string, kind downline.RunKind, opt
 	}
 	progress("commit", 1, 1)
 	return r, nil
-}
-
-// beginRunTx starts the write transaction of a run. On PostgreSQL a
-// preview is REPEATABLE READ, so that every statement reads one snapshot,
-// and a close is READ COMMITTED behind the exclusive period gate (see
-// closeGate); SQLite's write transaction is serialised anyway.
-func (db *DB) beginRunTx(ctx context.Context, closing bool) (*Tx, error) {
-	if db.dialect != Postgres {
-		tx, err := db.beginTx(ctx, true)
-		if err != nil {
-			return nil, err
-		}
-		// A close writes a million rows; a 256 MiB page cache keeps the
-		// B-tree pages it revisits in memory instead of re-reading them
-		// from the WAL. The setting stays on the one writer connection.
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
-			tx.Rollback()
-			return nil, fmt.Errorf("begin run: %w", err)
-		}
-		return tx, nil
-	}
-	// A close first takes the period gate exclusively, so nothing that
-	// records volume runs beside it; READ COMMITTED then lets each of its
-	// statements see everything committed before the gate was granted,
-	// which a REPEATABLE READ snapshot taken before the wait would miss.
-	iso := sql.LevelRepeatableRead
-	if closing {
-		iso = sql.LevelReadCommitted
-	}
-	t, err := db.wdb.BeginTx(ctx, &sql.TxOptions{Isolation: iso})
-	if err != nil {
-		return nil, fmt.Errorf("begin transaction: %w", err)
-	}
-	return &Tx{Tx: t, db: db, now: db.Now().UTC().Truncate(time.Microsecond)}, nil
 }
 
 const runColumns = `r.id, r.period, r.kind, r.plan_version_id, p.hash, r.state_period, r.input_hash, r.result_hash,

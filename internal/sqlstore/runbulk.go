@@ -78,22 +78,6 @@ type bulkInserter interface {
 	close()
 }
 
-// newBulkInserter returns the fastest portable way to write many rows: on
-// PostgreSQL one INSERT … SELECT FROM unnest(arrays) per 8192 rows (a
-// handful of parameters instead of one per value), elsewhere multi-row
-// INSERTs. types are the PostgreSQL types of the columns.
-func newBulkInserter(tx *Tx, prefix string, types ...string) bulkInserter {
-	if tx.db.dialect != Postgres {
-		return newRowInserter(tx, prefix, len(types))
-	}
-	marks := make([]string, len(types))
-	for i, t := range types {
-		marks[i] = "?::" + t + "[]"
-	}
-	return &arrayInserter{tx: tx, types: types, query: prefix + " SELECT * FROM unnest(" + strings.Join(marks, ", ") + ")",
-		cols: make([]any, len(types))}
-}
-
 // arrayInserter accumulates rows column-wise in typed slices.
 type arrayInserter struct {
 	tx    *Tx
