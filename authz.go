@@ -49,6 +49,10 @@ const (
 	PermPayoutCreate Permission = "payout.create"
 	// PermPayoutDetailsUpdate sets a distributor's bank and tax details.
 	PermPayoutDetailsUpdate Permission = "payout_details.update"
+	// PermVerificationRead lists receipt verification cases (TX-02);
+	// PermVerificationDecide records their outcome. Compliance only.
+	PermVerificationRead   Permission = "verification.read"
+	PermVerificationDecide Permission = "verification.decide"
 )
 
 // Permissions returns every permission, in declaration order.
@@ -60,6 +64,7 @@ func Permissions() []Permission {
 		PermOrderRead, PermOrderCreate, PermRefundRead, PermRefundCreate, PermAuditRead,
 		PermUserRead, PermUserCreate, PermTokenManage, PermPlanActivate, PermRunRead, PermRunCreate,
 		PermCommissionRead, PermPayoutRead, PermPayoutCreate, PermPayoutDetailsUpdate,
+		PermVerificationRead, PermVerificationDecide,
 	}
 }
 
@@ -70,7 +75,7 @@ func (p Permission) IsWrite() bool {
 	case PermProgrammeUpdate, PermProductCreate, PermDistributorCreate, PermDistributorUpdate,
 		PermDistributorCancel, PermCustomerCreate, PermOrderCreate, PermRefundCreate,
 		PermUserCreate, PermTokenManage, PermPlanActivate, PermRunCreate, PermPayoutCreate,
-		PermPayoutDetailsUpdate:
+		PermPayoutDetailsUpdate, PermVerificationDecide:
 		return true
 	}
 	return false
@@ -116,7 +121,7 @@ func Roles() []Role {
 //     and the user accounts, which only compliance (audit) and admin read;
 //     support, read-only help, sees no earnings, runs or payouts either;
 //     finance also records orders and refunds, runs and closes periods and
-//     pays out;
+//     pays out; only compliance reads and decides receipt verifications;
 //   - every signed-in user manages its own API tokens;
 //   - a distributor reads the programme and catalogue; reads and edits its
 //     own record and cancels its own participation; reads its downline's
@@ -142,6 +147,8 @@ func Allowed(role Role, p Permission, rel Relation) bool {
 			return role == RoleFinance
 		case PermRunRead, PermCommissionRead, PermPayoutRead:
 			return role != RoleSupport
+		case PermVerificationRead, PermVerificationDecide:
+			return role == RoleCompliance
 		}
 		return !p.IsWrite()
 	case RoleDistributor:

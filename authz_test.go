@@ -34,6 +34,8 @@ func TestAllowedDistributor(t *testing.T) {
 		{downline.PermRunCreate, false, false, false},
 		{downline.PermPayoutCreate, false, false, false},
 		{downline.PermPlanActivate, false, false, false},
+		{downline.PermVerificationRead, false, false, false},
+		{downline.PermVerificationDecide, false, false, false},
 	}
 	for _, tt := range tests {
 		for rel, want := range map[downline.Relation]bool{downline.RelOwn: tt.own, downline.RelDownline: tt.downline, downline.RelOther: tt.others} {
@@ -53,8 +55,10 @@ func TestAllowedStaff(t *testing.T) {
 		// Support is read-only apart from its own tokens, and sees no
 		// earnings.
 		earnings := p == downline.PermRunRead || p == downline.PermCommissionRead || p == downline.PermPayoutRead
+		verification := p == downline.PermVerificationRead || p == downline.PermVerificationDecide
 		if got, want := downline.Allowed(downline.RoleSupport, p, downline.RelNone),
-			!p.IsWrite() && p != downline.PermAuditRead && p != downline.PermUserRead && !earnings || p == downline.PermTokenManage; got != want {
+			!p.IsWrite() && p != downline.PermAuditRead && p != downline.PermUserRead && !earnings && !verification ||
+				p == downline.PermTokenManage; got != want {
 			t.Errorf("Allowed(support, %s) = %v, want %v", p, got, want)
 		}
 	}
@@ -66,6 +70,14 @@ func TestAllowedStaff(t *testing.T) {
 	}
 	if !downline.Allowed(downline.RoleCompliance, downline.PermAuditRead, downline.RelNone) {
 		t.Error("compliance may not read the audit log")
+	}
+	// Receipt verification (TX-02) is compliance's alone among staff.
+	for _, role := range []downline.Role{downline.RoleFinance, downline.RoleCompliance, downline.RoleSupport} {
+		for _, p := range []downline.Permission{downline.PermVerificationRead, downline.PermVerificationDecide} {
+			if got, want := downline.Allowed(role, p, downline.RelNone), role == downline.RoleCompliance; got != want {
+				t.Errorf("Allowed(%s, %s) = %v, want %v", role, p, got, want)
+			}
+		}
 	}
 	var nobody *downline.Actor
 	if nobody.Can(downline.PermProgrammeRead, downline.RelNone) {
