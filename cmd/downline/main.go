@@ -60,6 +60,7 @@ func commands() []command {
 		{"import", "import distributors, customers or orders from CSV", runImport},
 		{"export", "export distributors, customers or orders as CSV", runExport},
 		{"webhook", "register receivers of outgoing webhooks", runWebhook},
+		{"verify", "sample receipts for verification and record the outcomes (TX-02)", runVerify},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs
