@@ -88,6 +88,7 @@ func newServer(e *env, logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp
 		Idempotency:      db,
 		Runs:             db,
 		Payouts:          db,
+		Verifications:    db,
 		AgreementVersion: cfg.AgreementVersion,
 		Mounts:           map[string]http.Handler{},
 		Web:              webServices(e, db),

@@ -116,6 +116,9 @@ func endpoints() []endpoint {
 			`{"period":"2026-02","seq":1,"method":"sepa","as_of":"2026-03-15T00:00:00Z"}`)},
 		{"GET", "/api/v1/payout-batches/{id}", money, "", false, fixed("/api/v1/payout-batches/nope", "")},
 		{"POST", "/api/v1/payout-batches/{id}/items/{item}", "admin finance", "", false, fixed("/api/v1/payout-batches/nope/items/1", `{"status":"paid"}`)},
+		{"GET", "/api/v1/verifications", "admin compliance", "", false, fixed("/api/v1/verifications", "")},
+		{"POST", "/api/v1/verifications/{id}/decision", "admin compliance", "", false, fixed("/api/v1/verifications/999/decision",
+			`{"status":"confirmed","by":"matrix"}`)},
 	}
 }
 

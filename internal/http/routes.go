@@ -63,6 +63,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/payout-batches/{id}", s.handleAPIPayoutBatchGet)
 	mux.HandleFunc("POST /api/v1/payout-batches/{id}/items/{item}", s.handleAPIPayoutItemUpdate)
 
+	// Receipt verification (TX-02).
+	mux.HandleFunc("GET /api/v1/verifications", s.handleAPIVerificationList)
+	mux.HandleFunc("POST /api/v1/verifications/{id}/decision", s.handleAPIVerificationDecide)
+
 	// ---- Back office (web_*.go): sign-in, the distributor portal under
 	// /portal and the admin console under /admin. ----
 	mux.HandleFunc("GET /{$}", s.handleWebHome)

@@ -43,6 +43,8 @@ type Server struct {
 	Idempotency  downline.IdempotencyService
 	Runs         downline.RunService
 	Payouts      downline.PayoutService
+	// Verifications serves receipt verification (TX-02); nil disables it.
+	Verifications downline.VerificationService
 
 	// Now is the clock; nil means time.Now. Rand is the source of session
 	// ids, tokens and salts; nil means crypto/rand.
