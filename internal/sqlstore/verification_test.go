@@ -118,7 +118,7 @@ func TestVerificationRejectionAfterClose(t *testing.T) {
 		want := map[string]int64{
 			ledger.DistributorAccount(ledger.ClawbackReceivable, int64(b.ID)).String(): 20000,
 			ledger.DistributorAccount(ledger.ClawbackReceivable, int64(a.ID)).String(): 6000,
-			ledger.CompanyAccount(ledger.CommissionExpense).String():                    -26000,
+			ledger.CompanyAccount(ledger.CommissionExpense).String():                   -26000,
 		}
 		if diff := cmp.Diff(want, amounts); diff != "" || tr.Kind != ledger.KindClawback {
 			t.Errorf("reversal %s (kind %s) postings (-want +got):\n%s", tr.ID, tr.Kind, diff)
