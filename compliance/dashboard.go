@@ -40,6 +40,16 @@ type DashboardInput struct {
 	// LeftWithin12 of Joined12 (those who joined 12 to 24 months ago) left
 	// within 12 months.
 	LeftWithin12, Joined12 int
+	// Verification holds the period's receipt verification counts (TX-02).
+	Verification VerificationFigures
+}
+
+// VerificationFigures counts a period's receipt verification (TX-02):
+// its customer orders (the sampling population), the cases selected for
+// verification (sampled or risk-flagged), their outcomes, and the pending
+// cases past verify_sla.
+type VerificationFigures struct {
+	Population, Cases, Confirmed, Rejected, Overdue int
 }
 
 // KPI is one row of the RP-03 dashboard.
@@ -122,10 +132,41 @@ func Dashboard(in DashboardInput, p Params) []KPI {
 		{"first_year_attrition", "First-year attrition", "left within 12 months / joined",
 			Frac(int64(in.LeftWithin12), int64(in.Joined12)), threshold{warn: Pct(50)}, "> 50 % warn", "Herbalife complaint; Neora"},
 	}
-	out := make([]KPI, 0, len(rows))
+	out := make([]KPI, 0, len(rows)+3)
 	for _, r := range rows {
 		out = append(out, KPI{ID: r.id, Name: r.name, Formula: r.formula, Value: r.v,
 			Level: r.th.level(r.v), Threshold: r.text, Anchor: r.anchor})
+	}
+	return append(out, VerificationKPIs(in.Verification, p)...)
+}
+
+// VerificationKPIs are the receipt verification rows of the dashboard
+// (TX-02): coverage (cases / customer orders, which falls below
+// verify_sample_rate when a period was not sampled), rejection rate
+// (rejected / decided; > 5 % warn, > 10 % block [D]: a tenth of checked
+// receipts failing says the customer volume cannot be relied on), and
+// overdue share (pending past verify_sla / cases; any warns [D]).
+func VerificationKPIs(v VerificationFigures, p Params) []KPI {
+	rows := []struct {
+		id, name, formula string
+		v                 Ratio
+		th                threshold
+		text              string
+	}{
+		{"verify_coverage", "Receipts selected for verification", "verification cases / customer orders",
+			Frac(int64(v.Cases), int64(v.Population)), threshold{warn: p.VerifySampleRate, below: true},
+			"< " + p.VerifySampleRate.Percent(0) + " warn (verify_sample_rate: sample not drawn)"},
+		{"verify_rejection_rate", "Verification rejection rate", "rejected / decided verification cases",
+			Frac(int64(v.Rejected), int64(v.Confirmed+v.Rejected)), threshold{warn: Pct(5), block: Pct(10)},
+			"> 5 % warn; > 10 % block [D]"},
+		{"verify_overdue", "Verifications overdue", "pending cases past verify_sla / cases",
+			Frac(int64(v.Overdue), int64(v.Cases)), threshold{warn: Frac(0, 1)},
+			"> 0 warn (verify_sla 30 days) [D]"},
+	}
+	out := make([]KPI, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, KPI{ID: r.id, Name: r.name, Formula: r.formula, Value: r.v,
+			Level: r.th.level(r.v), Threshold: r.text, Anchor: "TX-02"})
 	}
 	return out
 }

@@ -17,23 +17,29 @@ func TestDashboard(t *testing.T) {
 		Buybacks: 0, ResalePurchases: 0,
 		Recouped: 3, Participants: 10,
 		LeftWithin12: 5, Joined12: 10,
+		// 1,200 customer orders, 30 cases (2.5 %); 12 confirmed and 1
+		// rejected (7.7 %, warn); 2 of 30 overdue.
+		Verification: VerificationFigures{Population: 1200, Cases: 30, Confirmed: 12, Rejected: 1, Overdue: 2},
 	}
 	want := map[string]struct {
 		value string
 		level Level
 	}{
-		"eu_share":             {"77.0 %", LevelBlock},
-		"customer_share":       {"70.0 %", LevelWarn},
-		"pay_on_own_purchases": {"11.8 %", LevelOK},   // 400 / 3,400
-		"personal_use_share":   {"41.7 %", LevelWarn}, // 5,000 / 12,000
-		"vemma_failures":       {"5.0 %", LevelOK},
-		"payout_ratio":         {"34.0 %", LevelWarn},
-		"top1_share":           {"88.2 %", LevelWarn}, // 3,000 / 3,400
-		"zero_share":           {"70.0 %", LevelWarn},
-		"refund_rate":          {"0.5 %", LevelOK},
-		"buyback_rate":         {"n/a", LevelNA},
-		"recoup_rate":          {"30.0 %", LevelWarn},
-		"first_year_attrition": {"50.0 %", LevelOK}, // not above 50 %
+		"eu_share":              {"77.0 %", LevelBlock},
+		"customer_share":        {"70.0 %", LevelWarn},
+		"pay_on_own_purchases":  {"11.8 %", LevelOK},   // 400 / 3,400
+		"personal_use_share":    {"41.7 %", LevelWarn}, // 5,000 / 12,000
+		"vemma_failures":        {"5.0 %", LevelOK},
+		"payout_ratio":          {"34.0 %", LevelWarn},
+		"top1_share":            {"88.2 %", LevelWarn}, // 3,000 / 3,400
+		"zero_share":            {"70.0 %", LevelWarn},
+		"refund_rate":           {"0.5 %", LevelOK},
+		"buyback_rate":          {"n/a", LevelNA},
+		"recoup_rate":           {"30.0 %", LevelWarn},
+		"first_year_attrition":  {"50.0 %", LevelOK}, // not above 50 %
+		"verify_coverage":       {"2.5 %", LevelOK},
+		"verify_rejection_rate": {"7.7 %", LevelWarn},
+		"verify_overdue":        {"6.7 %", LevelWarn},
 	}
 	got := Dashboard(in, DefaultParams())
 	if len(got) != len(want) {
@@ -57,6 +63,28 @@ func TestDashboardPayoutBlock(t *testing.T) {
 	for _, k := range Dashboard(in, DefaultParams()) {
 		if k.ID == "payout_ratio" && k.Level != LevelBlock {
 			t.Errorf("payout ratio %s level %s, want BLOCK", k.Value.Percent(1), k.Level)
+		}
+	}
+}
+
+// TestVerificationKPIs: a period with customer orders and no cases warns
+// (the sample was not drawn); 2 rejected of 12 decided (16.7 %) blocks;
+// no overdue case is OK; no orders at all is N/A.
+func TestVerificationKPIs(t *testing.T) {
+	tests := []struct {
+		in   VerificationFigures
+		want map[string]Level
+	}{
+		{VerificationFigures{Population: 500}, map[string]Level{"verify_coverage": LevelWarn, "verify_rejection_rate": LevelNA, "verify_overdue": LevelNA}},
+		{VerificationFigures{Population: 500, Cases: 12, Confirmed: 10, Rejected: 2},
+			map[string]Level{"verify_coverage": LevelOK, "verify_rejection_rate": LevelBlock, "verify_overdue": LevelOK}},
+		{VerificationFigures{}, map[string]Level{"verify_coverage": LevelNA, "verify_rejection_rate": LevelNA, "verify_overdue": LevelNA}},
+	}
+	for _, tt := range tests {
+		for _, k := range VerificationKPIs(tt.in, DefaultParams()) {
+			if k.Level != tt.want[k.ID] {
+				t.Errorf("%+v: %s = %s level %s, want %s", tt.in, k.ID, k.Value.Percent(1), k.Level, tt.want[k.ID])
+			}
 		}
 	}
 }

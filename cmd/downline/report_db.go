@@ -133,6 +133,12 @@ func storeDashboard(ctx context.Context, cfg *Config, period string, in *complia
 			in.GrossRevenue = rev + p.RefundAmount
 		}
 	}
+	vs, err := db.VerificationSummary(ctx, period)
+	if err != nil {
+		return nil, err
+	}
+	in.Verification = compliance.VerificationFigures{Population: vs.Population, Cases: vs.Cases,
+		Confirmed: vs.Confirmed, Rejected: vs.Rejected, Overdue: vs.Overdue}
 	return ms, nil
 }
 

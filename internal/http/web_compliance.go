@@ -28,6 +28,10 @@ type adminCompliancePage struct {
 	Currency string
 	Close    *downline.Run
 	*complianceFigures
+	// KPIs are the cached figures' KPIs with the receipt verification rows
+	// (TX-02) computed afresh: decisions change them after the close.
+	KPIs         []compliance.KPI
+	Verification *downline.VerificationSummary
 }
 
 // earningsBands are the bands of the earnings histogram, in minor units:
@@ -66,6 +70,25 @@ func (s *Server) handleWebCompliance(w http.ResponseWriter, r *http.Request) {
 	if p.complianceFigures, err = s.complianceOf(ctx, p.Close, p.Currency); err != nil {
 		s.webError(w, r, err)
 		return
+	}
+	p.KPIs = p.complianceFigures.KPIs
+	if s.Verifications != nil {
+		if p.Verification, err = s.Verifications.VerificationSummary(ctx, p.Close.Period); err != nil {
+			s.webError(w, r, err)
+			return
+		}
+		v := p.Verification
+		fresh := compliance.VerificationKPIs(compliance.VerificationFigures{Population: v.Population, Cases: v.Cases,
+			Confirmed: v.Confirmed, Rejected: v.Rejected, Overdue: v.Overdue}, s.params())
+		p.KPIs = make([]compliance.KPI, 0, len(p.complianceFigures.KPIs))
+		for _, k := range p.complianceFigures.KPIs {
+			for _, f := range fresh {
+				if f.ID == k.ID {
+					k = f
+				}
+			}
+			p.KPIs = append(p.KPIs, k)
+		}
 	}
 	s.render(w, r, http.StatusOK, "admin_compliance", p)
 }
