@@ -122,9 +122,8 @@ func newWebServer(db *sqlstore.DB) *dlhttp.Server {
 	return &dlhttp.Server{
 		Programme: db, Products: db, Distributors: db, Customers: db, Orders: db, Refunds: db, Genealogy: db,
 		Runs: db, Payouts: db, Users: db, Sessions: db, Tokens: db, Resets: db, Enrolments: db, Audit: db, Idempotency: db,
-		Verifications: db,
-		Now:           func() time.Time { return webNow }, Password: cheapHash, PseudonymKey: []byte("test pseudonym key"),
-		RateLimit: 1000, RateBurst: 1000,
+		Now: func() time.Time { return webNow }, Password: cheapHash, PseudonymKey: []byte("test pseudonym key"),
+		RateLimit: 1000, RateBurst: 1000, Verifications: db,
 		Web: dlhttp.WebServices{
 			Volumes: db,
 			Standings: func(ctx context.Context, run downline.RunID, ids ...downline.DistributorID) ([]dlhttp.Standing, error) {
