@@ -394,10 +394,31 @@ func rejectOrder(ctx context.Context, tx *Tx, id downline.VerificationID, gate p
 	if _, err := tx.exec(ctx, `UPDATE orders SET purpose = 'non_commissionable' WHERE id = ?`, o.id); err != nil {
 		return fmt.Errorf("%s: order %q: %w", what, o.ref, err)
 	}
-	closed := func(p string) bool { return gate.lastClosed != "" && p <= gate.lastClosed }
+	// A period is closed when it has a close run (as refunds' clawbacks
+	// see it); one before the first close was never paid and is edited
+	// like an open one.
+	closedRuns := map[string]bool{}
+	closed := func(p string) (bool, error) {
+		if gate.lastClosed == "" || p > gate.lastClosed {
+			return false, nil
+		}
+		c, ok := closedRuns[p]
+		if !ok {
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM commission_runs WHERE period = ? AND kind = 'close'`, p).Scan(&n); err != nil {
+				return false, fmt.Errorf("%s: close of %s: %w", what, p, err)
+			}
+			c, closedRuns[p] = n > 0, n > 0
+		}
+		return c, nil
+	}
+	orderClosed, err := closed(period)
+	if err != nil {
+		return err
+	}
 	vols := newVolumeBatch()
 	nc := downline.PurposeNonCommissionable
-	if !closed(period) {
+	if !orderClosed {
 		v := vols.delta(period, o.distributor)
 		addVolume(v, o.purpose, true, -1, amount, cv, qv)
 		addVolume(v, nc, true, 1, amount, cv, qv)
@@ -413,24 +434,35 @@ func rejectOrder(ctx context.Context, tx *Tx, id downline.VerificationID, gate p
 	if err != nil {
 		return fmt.Errorf("%s: refunds: %w", what, err)
 	}
-	reverseCV := cv
+	type refunded struct {
+		period         string
+		amount, cv, qv int64
+	}
+	var rs []refunded
 	for rows.Next() {
-		var p string
-		var ra, rcv, rqv int64
-		if err := rows.Scan(&p, &ra, &rcv, &rqv); err != nil {
+		var r refunded
+		if err := rows.Scan(&r.period, &r.amount, &r.cv, &r.qv); err != nil {
 			rows.Close()
 			return fmt.Errorf("%s: refunds: %w", what, err)
 		}
-		if closed(p) {
-			reverseCV -= rcv
-			continue
-		}
-		v := vols.delta(p, o.distributor)
-		addVolume(v, o.purpose, true, 1, ra, rcv, rqv)
-		addVolume(v, nc, true, -1, ra, rcv, rqv)
+		rs = append(rs, r)
 	}
 	if err := rows.Close(); err != nil {
 		return fmt.Errorf("%s: refunds: %w", what, err)
+	}
+	reverseCV := cv
+	for _, r := range rs {
+		c, err := closed(r.period)
+		if err != nil {
+			return err
+		}
+		if c {
+			reverseCV -= r.cv
+			continue
+		}
+		v := vols.delta(r.period, o.distributor)
+		addVolume(v, o.purpose, true, 1, r.amount, r.cv, r.qv)
+		addVolume(v, nc, true, -1, r.amount, r.cv, r.qv)
 	}
 	if err := vols.flush(ctx, tx); err != nil {
 		return err
@@ -443,7 +475,7 @@ func rejectOrder(ctx context.Context, tx *Tx, id downline.VerificationID, gate p
 		period, o.distributor, o.customer); err != nil {
 		return fmt.Errorf("%s: customer activity: %w", what, err)
 	}
-	if !closed(period) || reverseCV <= 0 {
+	if !orderClosed || reverseCV <= 0 {
 		return nil
 	}
 	return reverseCommissions(ctx, tx, id, &o, period, reverseCV, gate)

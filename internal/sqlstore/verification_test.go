@@ -415,3 +415,26 @@ func TestVerificationRejectionRefundedInOpenPeriod(t *testing.T) {
 		assertLedgerSumsToZero(t, db)
 	})
 }
+
+// TestVerificationRejectionBeforeFirstClose: an order of a period before
+// the first close was never paid; rejecting it reverses nothing (and does
+// not fail looking for that period's close).
+func TestVerificationRejectionBeforeFirstClose(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		runWorld(t, db)
+		runOrder(t, db, "O-0", time.Date(2025, 12, 20, 12, 0, 0, 0, time.UTC))
+		runOrder(t, db, "O-1", time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC))
+		if _, err := db.CloseRun(ctx, "2026-01", downline.RunOptions{HoldDays: -1}); err != nil {
+			t.Fatal(err)
+		}
+		sample(t, db, "2025-12", 1, 1)
+		c, _, err := db.DecideVerification(ctx, caseOf(t, db, "O-0").ID, downline.VerificationDecision{Status: downline.VerificationRejected, By: "co"})
+		if err != nil || c.ReversalID != "" || c.ReversedAmount != 0 {
+			t.Fatalf("reject = %+v, %v; want no reversal", c, err)
+		}
+		if v := volumes(t, db, "2025-12")["B"]; v.CuV != 0 {
+			t.Errorf("December CuV after the rejection = %d, want 0", v.CuV)
+		}
+	})
+}
