@@ -149,7 +149,30 @@ type Gates struct {
 	// customer revenue / total revenue strictly above it, or it gets no
 	// multi-level pay that period.
 	CustomerShareMin Rate
+	// SellThroughMin is TX-05: an earner who bought resale stock needs
+	// resold / bought ≥ SellThroughMin over the trailing window (the
+	// caller's figures, DistributorVolume.SellThrough), or it gets no
+	// multi-level pay that period.
+	SellThroughMin Rate
+	// EndUserMin and CustomerCVMin are TX-07, the company-level tests over
+	// the trailing 12 months: EU = (CuV + RPCV) / revenue ≥ EndUserMin and
+	// CSH = CuV / (CuV + RPCV) ≥ CustomerCVMin. When either fails, every
+	// multi-level line is scaled by f = min(EU/EndUserMin, CSH/CustomerCVMin,
+	// 1), rounded down to nine decimal places; the payout cap then applies
+	// to the result (one scale factor, the smaller of the two).
+	EndUserMin, CustomerCVMin Rate
+	// CNOwnSalesCap switches on TX-12 for participants resident in CN: no
+	// multi-level pay (single level only), and total pay at most
+	// CNOwnSalesCap × own direct sales (own CuV), enforced by an adjustment
+	// line. KR's 35 % cap on total allowances is company-wide and is the
+	// payout cap (TX-08, linter PL-06 under --jurisdiction KR); the UK ban on
+	// pay for the continued participation of others is a plan-design rule
+	// (linter PL-01), so neither changes a line here.
+	CNOwnSalesCap Rate
 }
+
+// companyTest reports whether the plan runs the TX-07 company tests.
+func (g *Gates) companyTest() bool { return !g.EndUserMin.IsZero() || !g.CustomerCVMin.IsZero() }
 
 // BonusKind is the tag of the bonuses union.
 type BonusKind string
