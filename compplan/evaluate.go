@@ -158,19 +158,27 @@ func (r *Result) volumes() {
 	n := r.tree.Len()
 	r.rpcv = make([]int64, n)
 	r.pv = make([]int64, n)
-	pu := r.plan.Volume.PersonalUse
 	for i := range n {
-		if pu != nil && r.pcv[i] > 0 && r.cuv[i] > 0 && pu.Share.Num < pu.Share.Den {
-			v := r.pcv[i]
-			if pu.Cap > 0 {
-				v = min(v, pu.Cap)
-			}
-			// CuV × s/(1−s), rounded down so the share cap holds.
-			rel := floorMulDiv(r.cuv[i], pu.Share.Num, pu.Share.Den-pu.Share.Num)
-			r.rpcv[i] = min(v, rel)
-		}
+		r.rpcv[i] = r.plan.RewardablePersonalUse(r.cuv[i], r.pcv[i])
 		r.pv[i] = r.cuv[i] + r.rpcv[i]
 	}
+}
+
+// RewardablePersonalUse is TX-03 for one distributor and period: the part
+// of personal-use volume pcv that is commissionable next to customer volume
+// cuv, min(pcv, cap, cuv × s/(1−s)) rounded down (0 without a personal-use
+// rule).
+func (p *Plan) RewardablePersonalUse(cuv, pcv int64) int64 {
+	pu := p.Volume.PersonalUse
+	if pu == nil || pcv <= 0 || cuv <= 0 || pu.Share.Num >= pu.Share.Den {
+		return 0
+	}
+	v := pcv
+	if pu.Cap > 0 {
+		v = min(v, pu.Cap)
+	}
+	// CuV × s/(1−s), rounded down so the share cap holds.
+	return min(v, floorMulDiv(cuv, pu.Share.Num, pu.Share.Den-pu.Share.Num))
 }
 
 // floorMulDiv returns floor(a×b/c) for a, b ≥ 0 and c > 0.

@@ -16,7 +16,7 @@ const scaleDen = 1_000_000_000
 type CompanyTest struct {
 	// Enabled is set when the plan runs the test; Window12 when the totals
 	// are the caller's trailing-12-month figures (else this period's).
-	Enabled, Window12 bool
+	Enabled, Window12  bool
 	Revenue, CuV, RPCV int64
 	// EndUser = (CuV + RPCV) / Revenue and CustomerCV = CuV / (CuV + RPCV),
 	// exact (0/1 when undefined).
@@ -32,7 +32,7 @@ type CompanyTest struct {
 func (r *Result) companyTest(a *Aggregator) {
 	g := &r.plan.Gates
 	r.company = CompanyTest{Factor: Rate{1, 1}, EndUser: Rate{0, 1}, CustomerCV: Rate{0, 1}}
-	if !g.companyTest() {
+	if !g.RunsCompanyTest() {
 		return
 	}
 	c := &r.company

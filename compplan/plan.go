@@ -171,8 +171,8 @@ type Gates struct {
 	CNOwnSalesCap Rate
 }
 
-// companyTest reports whether the plan runs the TX-07 company tests.
-func (g *Gates) companyTest() bool { return !g.EndUserMin.IsZero() || !g.CustomerCVMin.IsZero() }
+// RunsCompanyTest reports whether the plan runs the TX-07 company tests.
+func (g *Gates) RunsCompanyTest() bool { return !g.EndUserMin.IsZero() || !g.CustomerCVMin.IsZero() }
 
 // BonusKind is the tag of the bonuses union.
 type BonusKind string
