@@ -277,3 +277,38 @@ func TestPropertyTX07NeverRaises(t *testing.T) {
 		}
 	})
 }
+
+// TestGateCSVInputs reads the optional gate inputs of `downline calc`: the
+// country column (TX-12) and the sell-through columns (TX-05), with errors
+// that name the file, line and column.
+func TestGateCSVInputs(t *testing.T) {
+	const head = "id,sponsor_id,joined_at,status,country,resale_bought,resale_resold\n"
+	ds, _, err := compplan.ReadDistributorsCSV("d.csv", strings.NewReader(head+"1,,2026-01-01,active,CN,10,6\n2,1,2026-01-01,active,DE,,\n3,1,2026-01-01,active,,,\n"), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds[0].Jurisdiction != compplan.JurisdictionCN || ds[1].Jurisdiction != compplan.JurisdictionOther || ds[2].Jurisdiction != compplan.JurisdictionOther {
+		t.Errorf("jurisdictions %v %v %v; want CN, other, other", ds[0].Jurisdiction, ds[1].Jurisdiction, ds[2].Jurisdiction)
+	}
+	vs, err := compplan.ReadSellThroughCSV("d.csv", strings.NewReader(head+"1,,2026-01-01,active,CN,10,6\n2,1,2026-01-01,active,DE,,\n"))
+	if err != nil || len(vs) != 1 || vs[0].ID != 1 || *vs[0].SellThrough != (compplan.SellThrough{Bought: 10, Resold: 6}) {
+		t.Errorf("ReadSellThroughCSV = %+v, %v; want distributor 1 with 10 bought, 6 resold", vs, err)
+	}
+	if vs, err := compplan.ReadSellThroughCSV("d.csv", strings.NewReader("id,sponsor_id\n1,\n")); err != nil || vs != nil {
+		t.Errorf("without the columns: %+v, %v; want none", vs, err)
+	}
+	for _, tt := range []struct{ body, want string }{
+		{"1,,2026-01-01,active,china,,\n", "d.csv:2:22: country"},
+		{"1,,2026-01-01,active,cn,,\n", "d.csv:2:22: country"},
+	} {
+		if _, _, err := compplan.ReadDistributorsCSV("d.csv", strings.NewReader(head+tt.body), time.UTC); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%q: err %v, want %s…", tt.body, err, tt.want)
+		}
+	}
+	if _, err := compplan.ReadSellThroughCSV("d.csv", strings.NewReader(head+"1,,2026-01-01,active,,-3,\n")); err == nil || !strings.HasPrefix(err.Error(), "d.csv:2:23: resale_bought") {
+		t.Errorf("negative units: err %v, want d.csv:2:23: resale_bought…", err)
+	}
+	if c, err := compplan.ParseCompanyVolume("10000000,6500000,1200000.50", 2); err != nil || c != (compplan.CompanyVolume{Revenue: 10_000_000_00, CuV: 6_500_000_00, RPCV: 1_200_000_50}) {
+		t.Errorf("ParseCompanyVolume = %+v, %v", c, err)
+	}
+}
