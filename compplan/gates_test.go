@@ -312,3 +312,64 @@ func TestGateCSVInputs(t *testing.T) {
 		t.Errorf("ParseCompanyVolume = %+v, %v", c, err)
 	}
 }
+
+// TestPropertyTX05WithholdsOnlyFailingEarners: with random sell-through
+// figures, exactly the multi-level lines of earners below 70 % are
+// withheld and name TX-05; direct lines never change.
+func TestPropertyTX05WithholdsOnlyFailingEarners(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := genPlan(t)
+		p.Gates.PayoutCap = compplan.Rate{} // scaling would move the other lines
+		s := genSnapshot(t)
+		base := mustEvaluate(t, p, s)
+		q := *p
+		q.Gates.SellThroughMin = compplan.Rate{Num: 7, Den: 10}
+		fails := map[compplan.ID]bool{}
+		for _, d := range s.Distributors {
+			if !rapid.Bool().Draw(t, "hasResale") {
+				continue
+			}
+			st := compplan.SellThrough{Bought: int64(rapid.IntRange(0, 20).Draw(t, "bought"))}
+			st.Resold = int64(rapid.IntRange(0, int(st.Bought)).Draw(t, "resold"))
+			s.Volumes = append(s.Volumes, compplan.DistributorVolume{ID: d.ID, SellThrough: &st})
+			fails[d.ID] = st.Bought > 0 && 10*st.Resold < 7*st.Bought
+		}
+		res := mustEvaluate(t, &q, s)
+		for i := range res.Len() {
+			d, b := res.Distributor(i), base.Distributor(i)
+			named := strings.Contains(d.Withheld, "TX-05")
+			if d.Earnings[0] != b.Earnings[0] || named != fails[d.ID] {
+				t.Fatalf("distributor %d: direct %d → %d, withheld %q (fails %t)", d.ID, b.Earnings[0], d.Earnings[0], d.Withheld, fails[d.ID])
+			}
+			for bi := 1; bi < len(d.Earnings); bi++ {
+				if want := b.Earnings[bi]; fails[d.ID] && d.Earnings[bi] != 0 || !fails[d.ID] && d.Earnings[bi] != want {
+					t.Fatalf("distributor %d bonus %d: %d → %d (fails %t)", d.ID, bi, want, d.Earnings[bi], fails[d.ID])
+				}
+			}
+		}
+		for j := range res.NumLines() {
+			if l := res.Line(j); strings.Contains(l.Withheld, "TX-05") && (!fails[l.Earner] || l.Amount != 0 || l.Kind == compplan.KindDirect) {
+				t.Fatalf("line %d names TX-05: %+v", j, l)
+			}
+		}
+	})
+}
+
+// TestHashCoversCompanyTest: two runs that pay the same but tested
+// different company totals hash differently, and a plan without TX-07
+// hashes as it did before the gate existed (the company figures are not
+// encoded).
+func TestHashCoversCompanyTest(t *testing.T) {
+	p := gatePlan(t, "20", `end_user_min_pct: "80"`)
+	s := twoLevel(50_000, 100_000)
+	s.Company = &compplan.CompanyVolume{Revenue: 1_000, CuV: 900, RPCV: 0}
+	h1 := evaluate(t, p, s).HashHex()
+	s.Company = &compplan.CompanyVolume{Revenue: 1_000, CuV: 950, RPCV: 0}
+	if h2 := evaluate(t, p, s).HashHex(); h1 == h2 {
+		t.Error("different TX-07 company totals, same hash")
+	}
+	off := gatePlan(t, "20")
+	if a, b := evaluate(t, off, s).HashHex(), evaluate(t, off, twoLevel(50_000, 100_000)).HashHex(); a != b {
+		t.Error("company totals change the hash of a plan without TX-07")
+	}
+}

@@ -137,7 +137,11 @@ type Requirement struct {
 
 // Gates are the compliance gates the engine enforces (compliance.md §9).
 // A zero value disables a gate. Each gate that changes a line is named in
-// that line's explanation.
+// that line's explanation. YAML keys under gates: payout_cap_pct (35),
+// min_active_customers (2), customer_share_min_pct (50),
+// sell_through_min_pct (70), end_user_min_pct (80), customer_cv_share_min
+// ("2/3", a fraction) and cn_own_sales_cap_pct (30); in brackets the
+// defaults of the register, which the linter expects.
 type Gates struct {
 	// PayoutCap is TX-08: total pay ≤ PayoutCap × total CV; overrides (every
 	// bonus but direct) are scaled pro rata when it binds.
