@@ -159,7 +159,9 @@ func (r *Result) volumes() {
 	r.rpcv = make([]int64, n)
 	r.pv = make([]int64, n)
 	for i := range n {
-		r.rpcv[i] = r.plan.RewardablePersonalUse(r.cuv[i], r.pcv[i])
+		if r.pcv[i] > 0 {
+			r.rpcv[i] = r.plan.RewardablePersonalUse(r.cuv[i], r.pcv[i])
+		}
 		r.pv[i] = r.cuv[i] + r.rpcv[i]
 	}
 }
