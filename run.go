@@ -58,6 +58,13 @@ type Run struct {
 	TotalCV   int64
 	// ScaleNum/ScaleDen is the payout-cap scale factor (1/1 when unused).
 	ScaleNum, ScaleDen int64
+	// ScaledBy names the gates that set the scale: "TX-07", "TX-08",
+	// "TX-07,TX-08" or "". CompanyTestFired records that the TX-07
+	// company-level end-user tests failed (an alert and an IDS note), and
+	// CompanyFactorNum/Den the factor f they applied (1/1 otherwise).
+	ScaledBy                           string
+	CompanyTestFired                   bool
+	CompanyFactorNum, CompanyFactorDen int64
 	// HoldDays and PayableAt: the close's earnings become payable at
 	// PayableAt, the period's end plus HoldDays (TX-09).
 	HoldDays  int

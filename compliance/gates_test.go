@@ -169,3 +169,48 @@ func TestGateTX08PayoutCap(t *testing.T) {
 		t.Error("no override line of 1 names TX-08")
 	}
 }
+
+// TestEngineAgreesWithTXRules checks that the engine's TX-05, TX-07 and
+// TX-12 decisions agree with the pure functions of txrules.go, which the
+// order intake and the reports use, on the register's defaults: the same
+// pass/fail for sell-through, the same factor f (the engine's rounded down
+// to nine places), and the same CN cap.
+func TestEngineAgreesWithTXRules(t *testing.T) {
+	prm := DefaultParams()
+	gates := "{sell_through_min_pct: 70, end_user_min_pct: 80, customer_cv_share_min: \"2/3\", cn_own_sales_cap_pct: 30}"
+	p, err := compplan.ParsePlan(strings.NewReader(strings.Replace(gatePlan, "{GATES}", gates, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	per, _ := compplan.ParsePeriod("2026-03", time.UTC)
+	for _, c := range []struct{ bought, resold, rev, cuv, rpcv, own int64 }{
+		{10, 6, 10_000_000, 6_500_000, 1_200_000, 10_000}, // the worked tests of TX-05, TX-07, TX-12
+		{10, 7, 10_000_000, 6_500_000, 3_500_000, 333},
+		{3, 2, 9_000_000, 6_500_000, 1_200_000, 0},
+		{0, 0, 1_000, 100, 900, 7},
+	} {
+		s := &compplan.Snapshot{Period: per,
+			Distributors: []compplan.Distributor{{ID: 1, Jurisdiction: compplan.JurisdictionCN}, {ID: 2, Sponsor: 1}},
+			Orders: []compplan.Order{{ID: "a", Distributor: 1, Customer: "x", PaidAt: per.Start, CV: c.own * 100},
+				{ID: "b", Distributor: 2, Customer: "y", PaidAt: per.Start, CV: 100_000}},
+			Volumes: []compplan.DistributorVolume{{ID: 2, SellThrough: &compplan.SellThrough{Bought: c.bought, Resold: c.resold}}},
+			Company: &compplan.CompanyVolume{Revenue: c.rev, CuV: c.cuv, RPCV: c.rpcv}}
+		r, err := compplan.Evaluate(p, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2 := r.Distributor(1)
+		if met := IsSellThroughMet(c.resold, c.bought, prm); met == strings.Contains(d2.Withheld, "TX-05") {
+			t.Errorf("%+v: IsSellThroughMet %t, engine withheld %q", c, met, d2.Withheld)
+		}
+		f, _, _ := CompanyFactor(c.rev, c.cuv, c.rpcv, prm)
+		if want := Scale(1_000_000_000, f); r.Company().Factor != (compplan.Rate{Num: 1, Den: 1}) || want != 1_000_000_000 {
+			if got := compplan.MulRound(1_000_000_000, r.Company().Factor, compplan.Rate{Num: 1, Den: 1}); got > want || want-got > 1 {
+				t.Errorf("%+v: engine factor %s, register %s", c, r.Company().Factor, f.Decimal(9))
+			}
+		}
+		if d1 := r.Distributor(0); d1.Total > CNPayCap(c.own*100, prm) || d1.Earnings[1] != 0 {
+			t.Errorf("%+v: CN earner paid %d (override %d), cap %d", c, d1.Total, d1.Earnings[1], CNPayCap(c.own*100, prm))
+		}
+	}
+}

@@ -82,8 +82,11 @@ var citations = map[string]string{
 	"PL-11": "DSA Code of Ethics; Herbalife events settlement (2023); FTC consumer advice",
 	"TX-03": "FTC v. Herbalife order (rewardable internal consumption) [S]",
 	"TX-04": "FTC v. Vemma order §II(C) [S]",
+	"TX-05": "In re Amway (70 % rule); Webster v. Omnitrition",
 	"TX-06": "In re Amway (10-customer rule); Webster v. Omnitrition",
+	"TX-07": "FTC v. Herbalife order (80 % end users, 2/3 customer volume) [S]",
 	"TX-08": "compliance.md TX-08; PL-06",
+	"TX-12": "CN Direct Selling Regulations Art. 24 (30 % of own sales, single level)",
 }
 
 type linter struct {

@@ -123,6 +123,12 @@ func TestLintFindings(t *testing.T) {
 		{"mandatory event", nil, Terms{MandatoryEvents: []string{"summit"}}, "", "PL-11", LevelBlock, "compliance.mandatory_events", "summit"},
 		{"saturation", nil, Terms{MarketSize: 200}, "", "PL-05", LevelWarn, "ranks[1]", "1.50 %"},
 		{"no payout cap gate", []string{"payout_cap_pct: 35, ", ""}, Terms{}, "", "TX-08", LevelWarn, "gates.payout_cap_pct", "not enforced"},
+		{"loose sell-through gate", []string{"sell_through_min_pct: 70", "sell_through_min_pct: 60"}, Terms{}, "", "TX-05", LevelWarn, "gates.sell_through_min_pct", "60 %, below the default 70 %"},
+		{"no sell-through gate", []string{" sell_through_min_pct: 70,", ""}, Terms{}, "", "TX-05", LevelWarn, "gates.sell_through_min_pct", "is off (default 70 %)"},
+		{"no company end-user tests", []string{"end_user_min_pct: 80, customer_cv_share_min: \"2/3\", ", ""}, Terms{}, "", "TX-07", LevelWarn, "gates", "are off (defaults: end_user_min_pct 80 %"},
+		{"loose customer share of CV", []string{"customer_cv_share_min: \"2/3\"", "customer_cv_share_min: \"1/2\""}, Terms{}, "", "TX-07", LevelWarn, "gates", "customer share of CV ≥ 50.0 %"},
+		{"no CN enforcement", []string{", cn_own_sales_cap_pct: 30", ""}, Terms{}, "", "TX-12", LevelWarn, "gates.cn_own_sales_cap_pct", "set cn_own_sales_cap_pct"},
+		{"CN cap too high", []string{"cn_own_sales_cap_pct: 30", "cn_own_sales_cap_pct: 40"}, Terms{}, "", "TX-12", LevelWarn, "gates.cn_own_sales_cap_pct", "40 % of own direct sales, above the legal 30 %"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -339,6 +339,25 @@ func (l *linter) gates() {
 	if rateRatio(g.CustomerShareMin).Less(l.prm.CSMin) {
 		l.add("TX-04", LevelWarn, "gates.customer_share_min_pct", "the Vemma customer-share test is %s, below the default > %s", rateRatio(g.CustomerShareMin).Percent(0), l.prm.CSMin.Percent(0))
 	}
+	switch st := rateRatio(g.SellThroughMin); {
+	case st.Num == 0:
+		l.add("TX-05", LevelWarn, "gates.sell_through_min_pct", "the sell-through gate on resale stock is off (default %s)", l.prm.STMin.Percent(0))
+	case st.Less(l.prm.STMin):
+		l.add("TX-05", LevelWarn, "gates.sell_through_min_pct", "overrides need a sell-through of resale stock of %s, below the default %s", st.Percent(0), l.prm.STMin.Percent(0))
+	}
+	switch eu, csh := rateRatio(g.EndUserMin), rateRatio(g.CustomerCVMin); {
+	case eu.Num == 0 && csh.Num == 0:
+		l.add("TX-07", LevelWarn, "gates", "the company end-user tests are off (defaults: end_user_min_pct %s, customer_cv_share_min %s)", l.prm.EUMin.Percent(0), l.prm.CSHMin.Percent(1))
+	case eu.Less(l.prm.EUMin) || csh.Less(l.prm.CSHMin):
+		l.add("TX-07", LevelWarn, "gates", "the company end-user tests are end-user share ≥ %s and customer share of CV ≥ %s, below the defaults %s and %s",
+			eu.Percent(0), csh.Percent(1), l.prm.EUMin.Percent(0), l.prm.CSHMin.Percent(1))
+	}
+	switch c := rateRatio(g.CNOwnSalesCap); {
+	case c.Num == 0:
+		l.add("TX-12", LevelWarn, "gates.cn_own_sales_cap_pct", "participants resident in CN are not held to single-level pay of at most %s of own direct sales; set cn_own_sales_cap_pct", l.prm.CNCap.Percent(0))
+	case l.prm.CNCap.Less(c):
+		l.add("TX-12", LevelWarn, "gates.cn_own_sales_cap_pct", "participants resident in CN may be paid %s of own direct sales, above the legal %s", c.Percent(0), l.prm.CNCap.Percent(0))
+	}
 	if pu := l.p.Volume.PersonalUse; pu != nil {
 		if pu.Cap <= 0 || pu.Cap > l.prm.PCCapAbs {
 			l.add("TX-03", LevelWarn, "volume.personal_use.cap", "rewardable personal use is capped at %s per month; the default is %s", Money(pu.Cap), Money(l.prm.PCCapAbs))

@@ -6,8 +6,10 @@ import (
 )
 
 // This file holds the pay-run rules of compliance.md §4 as pure decision
-// functions, for the runs and the order intake to call; the engine
-// (compplan) implements TX-03, TX-04, TX-06 and TX-08 itself.
+// functions, for the order intake and the reports to call; the engine
+// (compplan, which may not import this package) implements TX-03 to TX-08
+// and TX-12 itself, and TestEngineAgreesWithTXRules holds the two to the
+// same answers.
 
 // RewardablePersonalUse is TX-03: RPCV = min(PCV, pc_cap_abs, CuV × s/(1−s)),
 // which for s = 1/3 caps RPCV at half of CuV. Amounts in minor units; the

@@ -16,7 +16,9 @@ type Aggregator struct {
 	fastDays        int64    // seconds; 0 = no fast start
 	needCustomers   bool
 	customers       map[int32]map[string]struct{}
-	activeCustomers map[int32]int32 // caller-supplied trailing counts
+	activeCustomers map[int32]int32       // caller-supplied trailing counts
+	sellThrough     map[int32]SellThrough // TX-05, only distributors with figures
+	company         *CompanyVolume        // TX-07 window totals; nil = this period
 	skipped         int
 }
 
@@ -104,6 +106,15 @@ func (a *Aggregator) AddVolume(v DistributorVolume) error {
 		}
 		a.activeCustomers[k] = *v.ActiveCustomers
 	}
+	if st := v.SellThrough; st != nil && (st.Bought != 0 || st.Resold != 0) {
+		if a.sellThrough == nil {
+			a.sellThrough = map[int32]SellThrough{}
+		}
+		s := a.sellThrough[k]
+		s.Bought += st.Bought
+		s.Resold += st.Resold
+		a.sellThrough[k] = s
+	}
 	if a.needCustomers {
 		for _, c := range v.Customers {
 			m := a.customers[k]
@@ -116,6 +127,11 @@ func (a *Aggregator) AddVolume(v DistributorVolume) error {
 	}
 	return nil
 }
+
+// SetCompany sets the TX-07 company totals over the trailing 12 months
+// (including this period). Without them the test runs on this period's
+// own totals.
+func (a *Aggregator) SetCompany(c CompanyVolume) { a.company = &c }
 
 // Evaluate builds the tree, aggregates the snapshot's orders and volumes
 // and evaluates the plan. It is the one-call form of NewTree,
@@ -135,6 +151,9 @@ func Evaluate(p *Plan, s *Snapshot) (*Result, error) {
 		if err := a.AddVolume(v); err != nil {
 			return nil, fmt.Errorf("evaluate %s: %w", s.Period.Name, err)
 		}
+	}
+	if s.Company != nil {
+		a.SetCompany(*s.Company)
 	}
 	return EvaluateVolumes(a, s.State)
 }

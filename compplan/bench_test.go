@@ -91,6 +91,53 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateGates is the 1M unilevel benchmark with the TX-05,
+// TX-07 and TX-12 gates on: 1 % of distributors with sell-through figures
+// (a third of them failing), 0.1 % resident in CN, and company figures
+// that fail TX-07 (f = 0.9625), so that every override line is rescaled.
+func BenchmarkEvaluateGates(b *testing.B) {
+	const n = 1_000_000
+	p, err := compplan.LoadPlan("../examples/plans/unilevel-ranks.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := *p
+	g.Gates.SellThroughMin = compplan.Rate{Num: 7, Den: 10}
+	g.Gates.EndUserMin = compplan.Rate{Num: 4, Den: 5}
+	g.Gates.CustomerCVMin = compplan.Rate{Num: 2, Den: 3}
+	g.Gates.CNOwnSalesCap = compplan.Rate{Num: 3, Den: 10}
+	per, _ := compplan.ParsePeriod("2026-10", time.UTC)
+	ds := benchTree(n, 1)
+	for i := 0; i < n; i += 1000 {
+		ds[i].Jurisdiction = compplan.JurisdictionCN
+	}
+	t, err := compplan.NewTree(ds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := benchAggregate(b, &g, t, per, 10, 1)
+	for i := 1; i <= n; i += 100 {
+		st := compplan.SellThrough{Bought: 10, Resold: int64(5 + i%3)}
+		if err := a.AddVolume(compplan.DistributorVolume{ID: compplan.ID(i), SellThrough: &st}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a.SetCompany(compplan.CompanyVolume{Revenue: 10_000_000_00, CuV: 6_500_000_00, RPCV: 1_200_000_00})
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for range b.N {
+		res, err := compplan.EvaluateVolumes(a, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !res.Company().Fired {
+			b.Fatal("TX-07 did not fire")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/distributor")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
 func BenchmarkNewTree(b *testing.B) {
 	ds := benchTree(1_000_000, 1)
 	for range b.N {

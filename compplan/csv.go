@@ -192,10 +192,11 @@ func (c *csvReader) money(name string, digits int, required bool) (int64, bool, 
 
 // ReadDistributorsCSV reads distributors.csv: columns id, sponsor_id
 // (empty for a root), joined_at (RFC 3339 or YYYY-MM-DD in loc), status
-// (active, suspended, terminated), optional placement_parent_id and
-// placement_side (L or R). Extra columns are ignored.
+// (active, suspended, terminated), optional placement_parent_id,
+// placement_side (L or R) and country (ISO 3166-1 alpha-2, for TX-12).
+// Extra columns are ignored.
 func ReadDistributorsCSV(file string, r io.Reader, loc *time.Location) ([]Distributor, *CSVIndex, error) {
-	c, err := newCSVReader(file, r, []string{"id", "sponsor_id", "joined_at", "status"}, []string{"placement_parent_id", "placement_side"})
+	c, err := newCSVReader(file, r, []string{"id", "sponsor_id", "joined_at", "status"}, []string{"placement_parent_id", "placement_side", "country"})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -245,6 +246,12 @@ func ReadDistributorsCSV(file string, r io.Reader, loc *time.Location) ([]Distri
 		}
 		if d.Placement == 0 && d.Side != SideNone {
 			return nil, nil, c.fail("placement_parent_id", errors.New("a side is given but no placement parent"))
+		}
+		if s := c.get("country"); s != "" {
+			if len(s) != 2 || strings.ToUpper(s) != s || strings.ToLower(s) == s {
+				return nil, nil, c.fail("country", fmt.Errorf("%q is not an ISO 3166-1 alpha-2 code like \"DE\"", s))
+			}
+			d.Jurisdiction = JurisdictionOf(s)
 		}
 		out = append(out, d)
 	}
@@ -321,4 +328,66 @@ func ReadOrdersCSV(file string, r io.Reader, p *Plan, loc *time.Location) ([]Ord
 		out = append(out, o)
 	}
 	return out, c.x, nil
+}
+
+// ReadSellThroughCSV reads the TX-05 figures from a CSV with columns id,
+// resale_bought and resale_resold (whole units over the trailing window;
+// distributors.csv may carry them as extra columns). A file without a
+// resale_bought column yields none.
+func ReadSellThroughCSV(file string, r io.Reader) ([]DistributorVolume, error) {
+	c, err := newCSVReader(file, r, []string{"id"}, []string{"resale_bought", "resale_resold"})
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := c.x.cols["resale_bought"]; !ok {
+		return nil, nil
+	}
+	var out []DistributorVolume
+	for {
+		ok, err := c.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return out, nil
+		}
+		id, err := c.id("id", true)
+		if err != nil {
+			return nil, err
+		}
+		var st SellThrough
+		for _, f := range []struct {
+			name string
+			v    *int64
+		}{{"resale_bought", &st.Bought}, {"resale_resold", &st.Resold}} {
+			s := c.get(f.name)
+			if s == "" {
+				continue
+			}
+			if *f.v, err = strconv.ParseInt(s, 10, 64); err != nil || *f.v < 0 {
+				return nil, c.fail(f.name, fmt.Errorf("%q is not a whole number of units", s))
+			}
+		}
+		if st != (SellThrough{}) {
+			out = append(out, DistributorVolume{ID: id, SellThrough: &st})
+		}
+	}
+}
+
+// ParseCompanyVolume parses the TX-07 window totals written as
+// "revenue,cuv,rpcv" in major units.
+func ParseCompanyVolume(s string, minorDigits int) (CompanyVolume, error) {
+	f := strings.Split(s, ",")
+	if len(f) != 3 {
+		return CompanyVolume{}, fmt.Errorf("%q: want revenue,cuv,rpcv", s)
+	}
+	var v [3]int64
+	for i, x := range f {
+		m, err := ParseMoney(x, minorDigits)
+		if err != nil || m < 0 {
+			return CompanyVolume{}, fmt.Errorf("%q: want three amounts of at least 0, like 10000000,6500000,1200000", s)
+		}
+		v[i] = m
+	}
+	return CompanyVolume{Revenue: v[0], CuV: v[1], RPCV: v[2]}, nil
 }

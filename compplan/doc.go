@@ -13,7 +13,8 @@
 // plain typed data: Volume (RPCV caps, TX-03), Active, Ranks with
 // Requirements (Metric cuv|pv|gv|qualifying_gv|legs_with_rank|
 // legs_with_volume|active_customers), RankGracePeriods, Gates (PayoutCap
-// TX-08, MinActiveCustomers TX-06, CustomerShareMin TX-04), Compliance
+// TX-08, MinActiveCustomers TX-06, CustomerShareMin TX-04, SellThroughMin
+// TX-05, EndUserMin and CustomerCVMin TX-07, CNOwnSalesCap TX-12), Compliance
 // (fees, kit, buyback, cooling-off; read by the linter only), SKUs, and
 // Bonuses, a tagged union on Kind (direct|unilevel|stairstep|binary|
 // matching|faststart|pool) with Trigger, Basis ([]Basis of cuv|rpcv|bv),
@@ -34,10 +35,13 @@
 //	for o := range orders { err = agg.Add(o) }  // or AddRow(...), AddVolume(v)
 //	res, err := compplan.EvaluateVolumes(agg, st)
 //
-// Distributor{ID, Sponsor, Placement, Side, JoinedAt, Status}; Order{ID,
+// Distributor{ID, Sponsor, Placement, Side, JoinedAt, Status,
+// Jurisdiction}; Order{ID,
 // Distributor, Customer, Purpose, PaidAt, CV, QV, BV, Amount, RefundOf} in
 // minor units (a refund has negative values); Volume is the pre-aggregated
-// per-distributor form; Period from ParsePeriod("2026-10", loc). Bad input
+// per-distributor form, optionally with SellThrough (TX-05 units);
+// Snapshot.Company (or Aggregator.SetCompany) the TX-07 trailing-12-month
+// company totals; Period from ParsePeriod("2026-10", loc). Bad input
 // is a *RecordError naming the record index and field (CSV readers turn it
 // into file:line:column).
 //
@@ -68,9 +72,19 @@
 // after each bonus, before the payout cap. The payout cap (TX-08) scales
 // every bonus but direct commission by a nine-place decimal S, rounded
 // down and lowered further if rounding would break the cap (direct alone
-// may still exceed it). Gates TX-04 and TX-06 withhold multi-level pay
-// (every bonus but direct): the line is kept with amount zero and names
-// the gate; TX-03 is named where it cut a line's basis.
+// may still exceed it). Gates TX-04, TX-05, TX-06 and TX-12 withhold
+// multi-level pay (every bonus but direct): the line is kept with amount
+// zero and names the gate; TX-03 is named where it cut a line's basis.
+// TX-07 tests the company's end-user share (CuV+RPCV)/revenue and customer
+// share of CV over the caller's trailing-12-month totals (this period's
+// when none are given); when one fails, every multi-level line is scaled
+// by f = min(EU/min, CSH/min, 1) rounded down to nine places, and the
+// payout cap then binds only if its own factor is smaller: one factor,
+// min(f, cap factor), named on each scaled line (Result.ScaledBy,
+// Result.Company). TX-12: a CN-resident earner gets no multi-level pay,
+// and its direct pay above CNOwnSalesCap × own CuV is taken back by an
+// adjustment line naming TX-12. Options omitted in the YAML leave a gate
+// off, as for TX-04/06/08.
 //
 // Bonus kinds: unilevel levels are taken on the sponsor tree, with
 // dynamic compression skipping inactive uplines (or breakage without

@@ -21,7 +21,9 @@ type Result struct {
 	paid, title                     []int8
 	graceUsed                       []int16
 	cust12                          []int32
-	gate                            []uint8 // flagTX06|flagTX04 when multi-level pay is withheld
+	gate                            []uint8 // flagTX04|05|06|12 when multi-level pay is withheld
+	company                         CompanyTest
+	scaleBy                         uint8 // 1: TX-07 set the scale, 2: TX-08 did
 	custSeen                        map[int32][]CustomerSeen
 	prevPaid                        []int8 // nil without carried state
 
@@ -92,6 +94,7 @@ func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
 	r.poolTot = make([]int64, len(p.Bonuses))
 	r.minRank = make([]int8, len(p.Bonuses))
 	matched := make([]bool, len(p.Bonuses))
+	cnLeft := r.cnAllowances()
 	for bi := range p.Bonuses {
 		b := &p.Bonuses[bi]
 		r.minRank[bi] = int8(p.RankIndex(b.MinRank))
@@ -119,6 +122,9 @@ func EvaluateVolumes(a *Aggregator, st *State) (*Result, error) {
 			r.poolBonus(bi, b)
 		}
 		r.applyCap(bi, b)
+		if b.Kind == KindDirect {
+			r.cnCap(bi, cnLeft)
+		}
 		if matched[bi] {
 			r.raw[bi] = slices.Clone(r.earn[bi])
 		}
@@ -152,19 +158,29 @@ func (r *Result) volumes() {
 	n := r.tree.Len()
 	r.rpcv = make([]int64, n)
 	r.pv = make([]int64, n)
-	pu := r.plan.Volume.PersonalUse
 	for i := range n {
-		if pu != nil && r.pcv[i] > 0 && r.cuv[i] > 0 && pu.Share.Num < pu.Share.Den {
-			v := r.pcv[i]
-			if pu.Cap > 0 {
-				v = min(v, pu.Cap)
-			}
-			// CuV × s/(1−s), rounded down so the share cap holds.
-			rel := floorMulDiv(r.cuv[i], pu.Share.Num, pu.Share.Den-pu.Share.Num)
-			r.rpcv[i] = min(v, rel)
+		if r.pcv[i] > 0 {
+			r.rpcv[i] = r.plan.RewardablePersonalUse(r.cuv[i], r.pcv[i])
 		}
 		r.pv[i] = r.cuv[i] + r.rpcv[i]
 	}
+}
+
+// RewardablePersonalUse is TX-03 for one distributor and period: the part
+// of personal-use volume pcv that is commissionable next to customer volume
+// cuv, min(pcv, cap, cuv × s/(1−s)) rounded down (0 without a personal-use
+// rule).
+func (p *Plan) RewardablePersonalUse(cuv, pcv int64) int64 {
+	pu := p.Volume.PersonalUse
+	if pu == nil || pcv <= 0 || cuv <= 0 || pu.Share.Num >= pu.Share.Den {
+		return 0
+	}
+	v := pcv
+	if pu.Cap > 0 {
+		v = min(v, pu.Cap)
+	}
+	// CuV × s/(1−s), rounded down so the share cap holds.
+	return min(v, floorMulDiv(cuv, pu.Share.Num, pu.Share.Den-pu.Share.Num))
 }
 
 // floorMulDiv returns floor(a×b/c) for a, b ≥ 0 and c > 0.
@@ -261,6 +277,8 @@ func (r *Result) gates(a *Aggregator) {
 	g := r.plan.Gates
 	n := r.tree.Len()
 	r.gate = make([]uint8, n)
+	r.sellThrough(a)
+	r.companyTest(a)
 	if g.MinActiveCustomers > 0 {
 		for i := range n {
 			if r.cust12 == nil || int(r.cust12[i]) < g.MinActiveCustomers {
@@ -294,6 +312,72 @@ func (r *Result) gates(a *Aggregator) {
 				r.gate[i] |= flagTX04
 			}
 		}
+	}
+}
+
+// sellThrough sets flagTX05 on every distributor whose sell-through
+// resold/bought is below the minimum (only distributors with figures).
+func (r *Result) sellThrough(a *Aggregator) {
+	m := r.plan.Gates.SellThroughMin
+	if m.IsZero() {
+		return
+	}
+	for k, st := range a.sellThrough {
+		if st.Bought <= 0 {
+			continue
+		}
+		// Fail when resold/bought < num/den, i.e. resold×den < num×bought.
+		h1, l1 := bits.Mul64(uint64(max(st.Resold, 0)), uint64(m.Den))
+		h2, l2 := bits.Mul64(uint64(st.Bought), uint64(m.Num))
+		if h1 < h2 || h1 == h2 && l1 < l2 {
+			r.gate[k] |= flagTX05
+		}
+	}
+}
+
+// cnAllowances returns, for TX-12, the pay allowance of each CN-resident
+// distributor (CNOwnSalesCap × own CuV, rounded down), keyed by index, and
+// sets their flagTX12 so that they earn no multi-level pay. It returns nil
+// when the gate is off.
+func (r *Result) cnAllowances() map[int32]int64 {
+	c := r.plan.Gates.CNOwnSalesCap
+	if c.IsZero() {
+		return nil
+	}
+	m := map[int32]int64{}
+	for k, i := range r.tree.jx {
+		if r.tree.jxCode[k] == JurisdictionCN {
+			r.gate[i] |= flagTX12
+			m[i] = r.cnAllowance(int(i))
+		}
+	}
+	return m
+}
+
+func (r *Result) cnAllowance(i int) int64 {
+	c := r.plan.Gates.CNOwnSalesCap
+	return floorMulDiv(r.cuv[i], c.Num, c.Den)
+}
+
+// cnCap adds, after direct bonus bi, a negative adjustment line (TX-12)
+// for every CN-resident earner whose direct pay so far exceeds its
+// allowance; left holds each one's remaining allowance. Earners are taken
+// in index order, so the lines are deterministic.
+func (r *Result) cnCap(bi int, left map[int32]int64) {
+	if left == nil {
+		return
+	}
+	for k, i := range r.tree.jx {
+		if r.tree.jxCode[k] != JurisdictionCN {
+			continue
+		}
+		v := r.earn[bi][i]
+		take := min(v, max(left[i], 0))
+		if v > take {
+			r.lines.add(i, i, take-v, packMeta(bi, 0, flagCap|flagTX12))
+			r.earn[bi][i] = take
+		}
+		left[i] -= take
 	}
 }
 

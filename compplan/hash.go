@@ -27,6 +27,8 @@ import (
 //	  index, u8 compressed level, u8 flags, i64 amount
 //	i64 total per bonus in plan order, i64 total, i64 total CV,
 //	  i64 scale numerator, i64 scale denominator
+//	only when the plan runs TX-07: i64 company revenue, CuV, RPCV, u8
+//	  fired, u8 scaled-by (1 TX-07, 2 TX-08, 3 both)
 //
 // Blocks are hashed in parallel, so the digest is the same for any
 // GOMAXPROCS and any input order. Basis, rate and explanation are derived
@@ -78,6 +80,16 @@ func (r *Result) Hash() [32]byte {
 	}
 	for _, v := range []int64{r.total, r.totalCV, r.scale.Num, r.scale.Den} {
 		b = binary.LittleEndian.AppendUint64(b, uint64(v))
+	}
+	if c := r.company; c.Enabled {
+		for _, v := range []int64{c.Revenue, c.CuV, c.RPCV} {
+			b = binary.LittleEndian.AppendUint64(b, uint64(v))
+		}
+		var fired byte
+		if c.Fired {
+			fired = 1
+		}
+		b = append(b, fired, r.scaleBy)
 	}
 	h.Write(b)
 	var out [32]byte

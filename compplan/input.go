@@ -51,6 +51,48 @@ type Distributor struct {
 	Side      Side
 	JoinedAt  time.Time
 	Status    Status
+	// Jurisdiction is where the distributor resides, for TX-12 (zero for
+	// every jurisdiction without pay-run rules of its own).
+	Jurisdiction Jurisdiction
+}
+
+// Jurisdiction is a participant's residence as far as the pay run cares
+// (TX-12): one byte, so that ten million distributors cost nothing extra.
+// Countries without pay-run rules of their own are JurisdictionOther.
+type Jurisdiction uint8
+
+// The jurisdictions the engine distinguishes. Only CN changes pay (single
+// level, pay capped at a share of own direct sales); KR and UK are named
+// for the explanation and the linter (see Gates.CNOwnSalesCap).
+const (
+	JurisdictionOther Jurisdiction = iota
+	JurisdictionCN
+	JurisdictionKR
+	JurisdictionUK
+)
+
+var jurisdictionCodes = [...]string{"", "CN", "KR", "UK"}
+
+// JurisdictionOf maps an ISO 3166-1 alpha-2 country code ("CN", "GB") to
+// the engine's jurisdiction; unknown or empty codes are JurisdictionOther.
+func JurisdictionOf(country string) Jurisdiction {
+	switch country {
+	case "CN", "cn":
+		return JurisdictionCN
+	case "KR", "kr":
+		return JurisdictionKR
+	case "GB", "gb", "UK", "uk":
+		return JurisdictionUK
+	}
+	return JurisdictionOther
+}
+
+// String returns the jurisdiction's code ("" for JurisdictionOther).
+func (j Jurisdiction) String() string {
+	if int(j) < len(jurisdictionCodes) {
+		return jurisdictionCodes[j]
+	}
+	return fmt.Sprintf("jurisdiction(%d)", uint8(j))
 }
 
 // Purpose is an order's recorded purpose (TX-01).
@@ -150,6 +192,24 @@ type Snapshot struct {
 	Volumes []DistributorVolume
 	// State carried in; nil for a first period.
 	State *State
+	// Company is the trailing-12-month company totals for TX-07; nil
+	// tests this period's own totals.
+	Company *CompanyVolume
+}
+
+// CompanyVolume is the company's totals over the TX-07 window (trailing 12
+// months including the period evaluated), in minor units: all product
+// revenue, customer volume, and the sum over each period and distributor
+// of rewardable personal use (RPCV after the TX-03 caps).
+type CompanyVolume struct {
+	Revenue, CuV, RPCV int64
+}
+
+// SellThrough is one distributor's TX-05 figures over the trailing window:
+// units bought for resale and units resold or assigned to verified
+// customers.
+type SellThrough struct {
+	Bought, Resold int64
 }
 
 // DistributorVolume is a pre-aggregated Volume for one distributor,
@@ -163,4 +223,8 @@ type DistributorVolume struct {
 	// customers over Plan.CustomerWindowMonths (including this period); it
 	// replaces the count derived from State and Customers.
 	ActiveCustomers *int32
+	// SellThrough, when not nil, is the distributor's TX-05 figures over
+	// the trailing window; without them the gate passes (nothing bought
+	// for resale).
+	SellThrough *SellThrough
 }

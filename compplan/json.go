@@ -20,7 +20,8 @@ import (
 // with amounts and volumes as decimal strings in major units, IDs as
 // strings, distributors by ascending ID and lines in canonical order.
 // Extra fields (rpcv, sponsor, legs, binary and stair-step figures,
-// withheld, scale, plan version, total_cv, budget) are added; none of the
+// withheld, scale, plan version, total_cv, budget; scaled_by and
+// company_test when the plan runs TX-07) are added; none of the
 // listed ones change.
 func (r *Result) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
@@ -94,7 +95,12 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	for bi, v := range r.totals {
 		fmt.Fprintf(bw, "%s: %s, ", q(p.Bonuses[bi].ID), m(v))
 	}
-	fmt.Fprintf(bw, "\"all\": %s},\n \"total_cv\": %s,\n \"budget\": %s,\n \"scale\": %s\n}\n", m(r.total), m(r.totalCV), m(r.budget), q(r.scale.String()))
+	fmt.Fprintf(bw, "\"all\": %s},\n \"total_cv\": %s,\n \"budget\": %s,\n \"scale\": %s", m(r.total), m(r.totalCV), m(r.budget), q(r.scale.String()))
+	if c := r.company; c.Enabled {
+		fmt.Fprintf(bw, ",\n \"scaled_by\": %s,\n \"company_test\": {\"window_12m\": %t, \"revenue\": %s, \"cuv\": %s, \"rpcv\": %s, \"end_user_share\": %s, \"customer_cv_share\": %s, \"fired\": %t, \"factor\": %s}",
+			q(r.ScaledBy()), c.Window12, m(c.Revenue), m(c.CuV), m(c.RPCV), q(c.EndUser.String()), q(c.CustomerCV.String()), c.Fired, q(c.Factor.String()))
+	}
+	bw.WriteString("\n}\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write result: %w", err)
 	}

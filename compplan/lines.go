@@ -23,7 +23,12 @@ const (
 	flagScale             // scaled by the TX-08 payout cap
 	flagGen               // stair-step generation (breakaway royalty) line
 	flagQual              // withheld: bonus qualification (binary legs) not met
+	flagTX05              // withheld: TX-05 sell-through below the minimum
+	flagTX12              // withheld (or, with flagCap, capped): TX-12 jurisdiction (CN)
 )
+
+// flagWithheld are the flags that zero a multi-level line.
+const flagWithheld = flagTX04 | flagTX05 | flagTX06 | flagTX12 | flagQual
 
 type lineChunk struct {
 	earner []int32

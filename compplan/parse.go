@@ -204,6 +204,21 @@ func (o *obj) percent(k string, required bool) Rate {
 	return r
 }
 
+// fraction reads an optional fraction of at most 1 written as "2/3" or as
+// a decimal ("0.6667").
+func (o *obj) fraction(k string) Rate {
+	s, n := o.scalar(k, false)
+	if n == nil {
+		return Rate{0, 1}
+	}
+	r, err := ParseFraction(s)
+	if err != nil || r.Num > r.Den {
+		o.ps.errorf(o.sub(k), n, "want a fraction of at most 1 like \"2/3\": %v", err)
+		return Rate{0, 1}
+	}
+	return r
+}
+
 func (o *obj) money(k string, required bool, digits int) int64 {
 	s, n := o.scalar(k, required)
 	if n == nil {
@@ -354,6 +369,17 @@ func (ps *parser) plan(root *yaml.Node) *Plan {
 		p.Gates.PayoutCap = g.percent("payout_cap_pct", false)
 		p.Gates.MinActiveCustomers = g.integer("min_active_customers", 0, 1<<20)
 		p.Gates.CustomerShareMin = g.percent("customer_share_min_pct", false)
+		p.Gates.SellThroughMin = g.percent("sell_through_min_pct", false)
+		p.Gates.EndUserMin = g.percent("end_user_min_pct", false)
+		p.Gates.CustomerCVMin = g.fraction("customer_cv_share_min")
+		p.Gates.CNOwnSalesCap = g.percent("cn_own_sales_cap_pct", false)
+		for _, k := range []string{"sell_through_min_pct", "end_user_min_pct", "cn_own_sales_cap_pct"} {
+			if n := g.get(k); n != nil {
+				if r, err := ParsePercent(n.Value); err == nil && r.Num > r.Den {
+					ps.errorf(g.sub(k), n, "want at most 100")
+				}
+			}
+		}
 		g.done()
 	}
 	ps.bonuses(o, p)

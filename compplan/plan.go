@@ -137,7 +137,11 @@ type Requirement struct {
 
 // Gates are the compliance gates the engine enforces (compliance.md §9).
 // A zero value disables a gate. Each gate that changes a line is named in
-// that line's explanation.
+// that line's explanation. YAML keys under gates: payout_cap_pct (35),
+// min_active_customers (2), customer_share_min_pct (50),
+// sell_through_min_pct (70), end_user_min_pct (80), customer_cv_share_min
+// ("2/3", a fraction) and cn_own_sales_cap_pct (30); in brackets the
+// defaults of the register, which the linter expects.
 type Gates struct {
 	// PayoutCap is TX-08: total pay ≤ PayoutCap × total CV; overrides (every
 	// bonus but direct) are scaled pro rata when it binds.
@@ -149,7 +153,30 @@ type Gates struct {
 	// customer revenue / total revenue strictly above it, or it gets no
 	// multi-level pay that period.
 	CustomerShareMin Rate
+	// SellThroughMin is TX-05: an earner who bought resale stock needs
+	// resold / bought ≥ SellThroughMin over the trailing window (the
+	// caller's figures, DistributorVolume.SellThrough), or it gets no
+	// multi-level pay that period.
+	SellThroughMin Rate
+	// EndUserMin and CustomerCVMin are TX-07, the company-level tests over
+	// the trailing 12 months: EU = (CuV + RPCV) / revenue ≥ EndUserMin and
+	// CSH = CuV / (CuV + RPCV) ≥ CustomerCVMin. When either fails, every
+	// multi-level line is scaled by f = min(EU/EndUserMin, CSH/CustomerCVMin,
+	// 1), rounded down to nine decimal places; the payout cap then applies
+	// to the result (one scale factor, the smaller of the two).
+	EndUserMin, CustomerCVMin Rate
+	// CNOwnSalesCap switches on TX-12 for participants resident in CN: no
+	// multi-level pay (single level only), and total pay at most
+	// CNOwnSalesCap × own direct sales (own CuV), enforced by an adjustment
+	// line. KR's 35 % cap on total allowances is company-wide and is the
+	// payout cap (TX-08, linter PL-06 under --jurisdiction KR); the UK ban on
+	// pay for the continued participation of others is a plan-design rule
+	// (linter PL-01), so neither changes a line here.
+	CNOwnSalesCap Rate
 }
+
+// RunsCompanyTest reports whether the plan runs the TX-07 company tests.
+func (g *Gates) RunsCompanyTest() bool { return !g.EndUserMin.IsZero() || !g.CustomerCVMin.IsZero() }
 
 // BonusKind is the tag of the bonuses union.
 type BonusKind string

@@ -113,8 +113,14 @@ func gateNames(flags int) string {
 	if flags&flagTX04 != 0 {
 		s = append(s, "TX-04")
 	}
+	if flags&flagTX05 != 0 {
+		s = append(s, "TX-05")
+	}
 	if flags&flagTX06 != 0 {
 		s = append(s, "TX-06")
+	}
+	if flags&flagTX12 != 0 {
+		s = append(s, "TX-12")
 	}
 	if flags&flagQual != 0 {
 		s = append(s, "qualification")
@@ -151,7 +157,10 @@ func (r *Result) Line(j int) Line {
 	flags := int(meta >> 16)
 	b := &r.plan.Bonuses[bi]
 	l := Line{Earner: r.tree.ids[e], Bonus: b.ID, Kind: b.Kind, Source: r.tree.ids[s], CompressedLevel: int(meta>>8) & 0xff,
-		Amount: amt, Scale: Rate{1, 1}, Withheld: gateNames(flags), Cap: flags&flagCap != 0}
+		Amount: amt, Scale: Rate{1, 1}, Cap: flags&flagCap != 0}
+	if !l.Cap {
+		l.Withheld = gateNames(flags)
+	}
 	l.Basis, l.Rate = r.lineBasis(j)
 	if flags&flagScale != 0 {
 		l.Scale = r.scale
@@ -175,6 +184,9 @@ func (r *Result) lineBasisRec(e, s int32, meta uint32) (int64, Rate) {
 	flags := int(meta >> 16)
 	b := &r.plan.Bonuses[bi]
 	if flags&flagCap != 0 {
+		if flags&flagTX12 != 0 {
+			return r.cnAllowance(int(e)), Rate{1, 1}
+		}
 		return b.Cap, Rate{1, 1}
 	}
 	switch b.Kind {
@@ -195,6 +207,13 @@ func (r *Result) Explain(j int) string {
 	m := func(v int64) string { return FormatMoney(v, p.MinorDigits) }
 	var sb strings.Builder
 	if l.Cap {
+		_, _, _, meta := r.lines.at(j)
+		if int(meta>>16)&flagTX12 != 0 {
+			e, _ := r.Index(l.Earner)
+			fmt.Fprintf(&sb, "%d's pay capped by TX-12 (resident in CN: single level only, pay at most %s%% of own direct sales %s = %s): %s adjustment %s",
+				l.Earner, p.Gates.CNOwnSalesCap.Percent(), m(r.cuv[e]), m(l.Basis), l.Bonus, m(l.Amount))
+			return sb.String()
+		}
 		fmt.Fprintf(&sb, "%d's %s capped at %s per period: adjustment %s", l.Earner, l.Bonus, m(l.Basis), m(l.Amount))
 		return r.scaled(&sb, l)
 	}
@@ -225,9 +244,9 @@ func (r *Result) scaled(sb *strings.Builder, l Line) string {
 	}
 	if l.Scale != (Rate{1, 1}) {
 		if l.Cap {
-			fmt.Fprintf(sb, "; after the TX-08 payout cap scaled overrides by %s → %s", l.Scale.String(), m(l.Amount))
+			fmt.Fprintf(sb, "; after %s scaled overrides by %s → %s", r.scaleReason(), l.Scale.String(), m(l.Amount))
 		} else {
-			fmt.Fprintf(sb, " = %s, scaled by %s (TX-08 payout cap %s%% of CV) → %s", m(MulRound(l.Basis, l.Rate, Rate{1, 1})), l.Scale.String(), r.plan.Gates.PayoutCap.Percent(), m(l.Amount))
+			fmt.Fprintf(sb, " = %s, scaled by %s (%s) → %s", m(MulRound(l.Basis, l.Rate, Rate{1, 1})), l.Scale.String(), r.scaleReason(), m(l.Amount))
 		}
 		return sb.String()
 	}
@@ -235,6 +254,24 @@ func (r *Result) scaled(sb *strings.Builder, l Line) string {
 		fmt.Fprintf(sb, " = %s", m(l.Amount))
 	}
 	return sb.String()
+}
+
+// scaleReason names the gate or gates that set the scale factor.
+func (r *Result) scaleReason() string {
+	var s []string
+	if r.scaleBy&1 != 0 {
+		c, g := r.company, r.plan.Gates
+		window := "this period"
+		if c.Window12 {
+			window = "trailing 12 months"
+		}
+		s = append(s, fmt.Sprintf("TX-07 company factor %s: end-user share %s%% (min %s%%), customer share of CV %s%% (min %s%%), %s",
+			c.Factor.String(), c.EndUser.Percent(), g.EndUserMin.Percent(), c.CustomerCV.Percent(), g.CustomerCVMin.Percent(), window))
+	}
+	if r.scaleBy&2 != 0 {
+		s = append(s, fmt.Sprintf("TX-08 payout cap %s%% of CV", r.plan.Gates.PayoutCap.Percent()))
+	}
+	return strings.Join(s, "; ")
 }
 
 func withheldReason(w string, p *Plan) string {
@@ -245,6 +282,10 @@ func withheldReason(w string, p *Plan) string {
 			s = append(s, fmt.Sprintf("TX-06: fewer than %d active customers in the trailing 12 months", p.Gates.MinActiveCustomers))
 		case "TX-04":
 			s = append(s, fmt.Sprintf("TX-04: organisation's customer share of revenue not above %s%%", p.Gates.CustomerShareMin.Percent()))
+		case "TX-05":
+			s = append(s, fmt.Sprintf("TX-05: sell-through of resale stock below %s%% over the trailing window", p.Gates.SellThroughMin.Percent()))
+		case "TX-12":
+			s = append(s, "TX-12: resident in CN, where only single-level pay is allowed")
 		case "qualification":
 			s = append(s, "binary qualification not met")
 		}

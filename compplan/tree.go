@@ -42,6 +42,11 @@ type Tree struct {
 	joined     []int64 // unix seconds
 	status     []Status
 	lookup     idLookup
+	// jx lists, ascending, the indices of distributors with a jurisdiction
+	// other than JurisdictionOther, and jxCode their jurisdictions: sparse,
+	// because almost every programme has few.
+	jx     []int32
+	jxCode []Jurisdiction
 
 	// Placement (binary) tree, in the same index space.
 	hasPlacement bool
@@ -61,6 +66,14 @@ func (t *Tree) ID(i int) ID { return t.ids[i] }
 func (t *Tree) Index(id ID) (int, bool) {
 	k := t.lookup.find(id)
 	return int(k), k >= 0
+}
+
+// Jurisdiction returns the jurisdiction of index i.
+func (t *Tree) Jurisdiction(i int) Jurisdiction {
+	if k, ok := slices.BinarySearch(t.jx, int32(i)); ok {
+		return t.jxCode[k]
+	}
+	return JurisdictionOther
 }
 
 // Parent returns the sponsor index of i, or -1 for a root.
@@ -193,6 +206,10 @@ func NewTree(ds []Distributor) (*Tree, error) {
 		t.ids[i] = d.ID
 		t.rec[i] = r
 		t.status[i] = d.Status
+		if d.Jurisdiction != JurisdictionOther {
+			t.jx = append(t.jx, int32(i))
+			t.jxCode = append(t.jxCode, d.Jurisdiction)
+		}
 		if !d.JoinedAt.IsZero() {
 			t.joined[i] = d.JoinedAt.Unix()
 		}

@@ -20,7 +20,8 @@ import (
 // column, and nothing is written.
 func runCalc(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "calc", "", "Calculate one period's commissions from a plan and CSV files.\n\n"+
-		"distributors.csv: id, sponsor_id, joined_at, status[, placement_parent_id, placement_side]\n"+
+		"distributors.csv: id, sponsor_id, joined_at, status[, placement_parent_id, placement_side, country,\n"+
+		"  resale_bought, resale_resold (TX-05 units over the trailing window)]\n"+
 		"orders.csv: id, distributor_id, customer_id, purpose, paid_at, cv[, qv, bv, amount, currency, refund_of]")
 	planPath := fs.String("plan", "", "plan `file` (YAML)")
 	distPath := fs.String("distributors", "", "distributors CSV `file`")
@@ -30,6 +31,7 @@ func runCalc(ctx context.Context, e *env, args []string) error {
 	stateOut := fs.String("state-out", "", "write the state to carry into the next period to `file`")
 	out := fs.String("out", "", "write results to `file` instead of standard output")
 	format := fs.String("format", "json", "output format: json or csv (commission lines)")
+	company := fs.String("company-12m", "", "TX-07 company totals over the trailing 12 months, `REVENUE,CUV,RPCV` in major units (default: this period's)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -44,7 +46,7 @@ func runCalc(ctx context.Context, e *env, args []string) error {
 	if *format != "json" && *format != "csv" {
 		return usageError{fmt.Errorf("calc: --format must be json or csv, not %q", *format)}
 	}
-	res, err := calculate(ctx, *planPath, *distPath, *ordPath, *periodName, *stateIn)
+	res, err := calculate(ctx, *planPath, *distPath, *ordPath, *periodName, *stateIn, *company)
 	if err != nil {
 		return err
 	}
@@ -71,7 +73,7 @@ func runCalc(ctx context.Context, e *env, args []string) error {
 }
 
 // calculate reads and validates every input, then evaluates the period.
-func calculate(ctx context.Context, planPath, distPath, ordPath, periodName, stateIn string) (*compplan.Result, error) {
+func calculate(ctx context.Context, planPath, distPath, ordPath, periodName, stateIn, company string) (*compplan.Result, error) {
 	p, err := compplan.LoadPlan(planPath)
 	if err != nil {
 		var pe *compplan.PlanError
@@ -100,6 +102,22 @@ func calculate(ctx context.Context, planPath, distPath, ordPath, periodName, sta
 	if err != nil {
 		return nil, err
 	}
+	snap := &compplan.Snapshot{Period: per, Distributors: ds, Orders: os_}
+	if !p.Gates.SellThroughMin.IsZero() {
+		if snap.Volumes, _, err = readCSV(distPath, func(name string, r io.Reader) ([]compplan.DistributorVolume, *compplan.CSVIndex, error) {
+			v, err := compplan.ReadSellThroughCSV(name, r)
+			return v, nil, err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if company != "" {
+		c, err := compplan.ParseCompanyVolume(company, p.MinorDigits)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("calc: --company-12m: %w", err)}
+		}
+		snap.Company = &c
+	}
 	var st *compplan.State
 	if stateIn != "" {
 		f, err := os.Open(stateIn)
@@ -121,7 +139,8 @@ func calculate(ctx context.Context, planPath, distPath, ordPath, periodName, sta
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res, err := compplan.Evaluate(p, &compplan.Snapshot{Period: per, Distributors: ds, Orders: os_, State: st})
+	snap.State = st
+	res, err := compplan.Evaluate(p, snap)
 	if err != nil {
 		var re *compplan.RecordError
 		if errors.As(err, &re) {

@@ -135,6 +135,10 @@ func printRun(w io.Writer, r *downline.Run, took time.Duration) {
 	fmt.Fprintf(w, "  distributors  %d\n  lines         %d\n", r.Distributors, r.Lines)
 	fmt.Fprintf(w, "  total         %s (CV %s, payout-cap scale %d/%d)\n", downline.NewMoney(r.Total, r.Currency),
 		downline.NewMoney(r.TotalCV, r.Currency), r.ScaleNum, r.ScaleDen)
+	if r.ScaledBy != "" || r.CompanyTestFired {
+		fmt.Fprintf(w, "  scaled by     %s (TX-07 company tests failed: %t, factor %d/%d)\n", orNone(r.ScaledBy), r.CompanyTestFired,
+			r.CompanyFactorNum, r.CompanyFactorDen)
+	}
 	fmt.Fprintf(w, "  clawbacks     %s\n", downline.NewMoney(r.Clawbacks, r.Currency))
 	fmt.Fprintf(w, "  plan          %.16s  state from %s\n", r.PlanHash, orNone(r.StatePeriod))
 	fmt.Fprintf(w, "  input hash    %s\n  result hash   %s\n", r.InputHash, r.ResultHash)

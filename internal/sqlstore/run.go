@@ -169,14 +169,16 @@ func (db *DB) run(ctx context.Context, period string, kind downline.RunKind, opt
 
 const runColumns = `r.id, r.period, r.kind, r.plan_version_id, p.hash, r.state_period, r.input_hash, r.result_hash,
 	r.currency, r.distributors, r.lines, r.total, r.clawbacks, r.total_cv, r.scale_num, r.scale_den, r.hold_days,
-	r.payable_at, r.created_at FROM commission_runs r JOIN plan_versions p ON p.id = r.plan_version_id`
+	r.payable_at, r.created_at, r.scaled_by, r.company_test_fired, r.company_factor_num, r.company_factor_den
+	FROM commission_runs r JOIN plan_versions p ON p.id = r.plan_version_id`
 
 func scanRun(sc interface{ Scan(...any) error }) (*downline.Run, error) {
 	var r downline.Run
 	var payable, created int64
 	if err := sc.Scan(&r.ID, &r.Period, &r.Kind, &r.PlanVersionID, &r.PlanHash, &r.StatePeriod, &r.InputHash,
 		&r.ResultHash, &r.Currency, &r.Distributors, &r.Lines, &r.Total, &r.Clawbacks, &r.TotalCV, &r.ScaleNum,
-		&r.ScaleDen, &r.HoldDays, &payable, &created); err != nil {
+		&r.ScaleDen, &r.HoldDays, &payable, &created, &r.ScaledBy, &r.CompanyTestFired, &r.CompanyFactorNum,
+		&r.CompanyFactorDen); err != nil {
 		return nil, err
 	}
 	r.PayableAt, r.CreatedAt = decodeTime(payable), decodeTime(created)

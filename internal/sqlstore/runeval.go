@@ -98,7 +98,11 @@ func (db *DB) evaluate(ctx context.Context, tx *Tx, period string, progress func
 	}
 
 	progress("tree", 0, 1)
-	tree, err := loadTree(ctx, tx, period, in.period, h)
+	jx, err := jurisdictions(ctx, tx, in.plan, h)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := loadTree(ctx, tx, period, in.period, jx, h)
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +131,12 @@ func (db *DB) evaluate(ctx context.Context, tx *Tx, period string, progress func
 	if err := loadVolumes(ctx, tx, in.plan, period, agg, addBack, h); err != nil {
 		return nil, err
 	}
+	if err := sellThrough(ctx, tx, in.plan, in.period, agg, h); err != nil {
+		return nil, err
+	}
+	if err := companyVolume(ctx, tx, in.plan, period, agg, h); err != nil {
+		return nil, err
+	}
 	progress("volumes", 1, 1)
 	progress("evaluate", 0, 1)
 	if in.res, err = compplan.EvaluateVolumes(agg, state); err != nil {
@@ -144,11 +154,11 @@ func (db *DB) evaluate(ctx context.Context, tx *Tx, period string, progress func
 // joined before the period's end with the history row in force then (the
 // greatest effective period not after it). Two ordered scans merged in Go
 // instead of a correlated subquery per distributor.
-func loadTree(ctx context.Context, tx *Tx, period string, per compplan.Period, h *inputHasher) (*compplan.Tree, error) {
+func loadTree(ctx context.Context, tx *Tx, period string, per compplan.Period, jx map[compplan.ID]compplan.Jurisdiction, h *inputHasher) (*compplan.Tree, error) {
 	var ds []compplan.Distributor
 	err := sponsorTreeAt(ctx, tx, period, per.End, func(n downline.TreeNode) error {
 		d := compplan.Distributor{ID: compplan.ID(n.ID), Sponsor: compplan.ID(n.SponsorID),
-			Placement: compplan.ID(n.PlacementParentID), JoinedAt: n.JoinedAt}
+			Placement: compplan.ID(n.PlacementParentID), JoinedAt: n.JoinedAt, Jurisdiction: jx[compplan.ID(n.ID)]}
 		switch n.PlacementSide {
 		case downline.SideLeft:
 			d.Side = compplan.SideLeft

@@ -22,7 +22,8 @@ func (in *runInput) store(ctx context.Context, tx *Tx, kind downline.RunKind, ho
 	r := &downline.Run{Period: in.period.Name, Kind: kind, PlanVersionID: in.pv.ID, PlanHash: in.pv.Hash,
 		StatePeriod: in.statePeriod, InputHash: in.inputHash, ResultHash: res.HashHex(), Currency: in.prog.Currency,
 		Distributors: res.Len(), Lines: res.NumLines(), Total: res.Total(), TotalCV: res.TotalCV(),
-		ScaleNum: sc.Num, ScaleDen: sc.Den, HoldDays: holdDays,
+		ScaleNum: sc.Num, ScaleDen: sc.Den, HoldDays: holdDays, ScaledBy: res.ScaledBy(),
+		CompanyTestFired: res.Company().Fired, CompanyFactorNum: res.Company().Factor.Num, CompanyFactorDen: res.Company().Factor.Den,
 		PayableAt: in.period.End.AddDate(0, 0, holdDays).UTC(), CreatedAt: tx.now}
 	for _, c := range in.claws {
 		r.Lines += len(c.lines)
@@ -32,10 +33,11 @@ func (in *runInput) store(ctx context.Context, tx *Tx, kind downline.RunKind, ho
 	}
 	if err := tx.queryRow(ctx, `INSERT INTO commission_runs (period, kind, plan_version_id, state_period, input_hash,
 		result_hash, currency, distributors, lines, total, clawbacks, total_cv, scale_num, scale_den, hold_days,
-		payable_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		payable_at, created_at, scaled_by, company_test_fired, company_factor_num, company_factor_den)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		r.Period, r.Kind, r.PlanVersionID, r.StatePeriod, r.InputHash, r.ResultHash, r.Currency, r.Distributors,
 		r.Lines, r.Total, r.Clawbacks, r.TotalCV, r.ScaleNum, r.ScaleDen, r.HoldDays, encodeTime(r.PayableAt),
-		encodeTime(r.CreatedAt)).Scan(&r.ID); err != nil {
+		encodeTime(r.CreatedAt), r.ScaledBy, r.CompanyTestFired, r.CompanyFactorNum, r.CompanyFactorDen).Scan(&r.ID); err != nil {
 		if classify(err) == uniqueViolation {
 			return nil, downline.Errorf(downline.CodeConflict, "Period %s is being closed by another run.", r.Period)
 		}
