@@ -53,6 +53,23 @@ const (
 	OrderRefunded          OrderStatus = "refunded"
 )
 
+// VolumeState says whether an order's commissionable volume counts.
+type VolumeState string
+
+// The volume states.
+const (
+	// VolumeCounted: the order's volume went to its period at intake.
+	VolumeCounted VolumeState = "counted"
+	// VolumePendingAck: the seller, or an upline earning on the order,
+	// works for the customer (TX-11). The order is stored and its revenue
+	// counted, but it adds no CuV until someone at the customer other than
+	// the seller acknowledges the relationship.
+	VolumePendingAck VolumeState = "pending_ack"
+	// VolumeReleased: acknowledged; the volume went to the first open
+	// period at the time, which Period then names.
+	VolumeReleased VolumeState = "released"
+)
+
 // Order is a paid purchase. Amounts are in minor units of Currency, which
 // must be the programme currency.
 type Order struct {
@@ -75,11 +92,13 @@ type Order struct {
 	PaidAt   time.Time
 	Lines    []*OrderLine
 
-	// Status and Period are set by the store: Period is the name of the
-	// period containing PaidAt in the programme's time zone.
-	Status    OrderStatus
-	Period    string
-	CreatedAt time.Time
+	// Status, Period and VolumeState are set by the store: Period is the
+	// name of the period containing PaidAt in the programme's time zone,
+	// or of the first open period when that one is closed.
+	Status      OrderStatus
+	Period      string
+	VolumeState VolumeState
+	CreatedAt   time.Time
 }
 
 // OrderLine is one product on an order. UnitPrice, CV and QV are per unit.
@@ -204,6 +223,7 @@ type OrderFilter struct {
 	CustomerID    *CustomerID
 	Purpose       *OrderPurpose
 	Status        *OrderStatus
+	VolumeState   *VolumeState
 	// Period selects orders paid in the named period ("YYYY-MM").
 	Period *string
 	// PaidFrom (inclusive) and PaidTo (exclusive) bound PaidAt.

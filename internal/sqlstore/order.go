@@ -65,6 +65,9 @@ func findOrders(ctx context.Context, tx *Tx, f downline.OrderFilter) ([]*downlin
 	if f.Status != nil {
 		w.add("o.status = ?", *f.Status)
 	}
+	if f.VolumeState != nil {
+		w.add("o.volume_state = ?", *f.VolumeState)
+	}
 	if f.Period != nil {
 		w.add("o.period = ?", *f.Period)
 	}
@@ -102,7 +105,7 @@ func findOrdersByIDs(ctx context.Context, tx *Tx, ids []downline.OrderID) ([]*do
 
 func findOrdersWhere(ctx context.Context, tx *Tx, w *where, limit, offset int) ([]*downline.Order, int, error) {
 	rows, err := tx.query(ctx, `SELECT o.id, o.external_id, o.distributor_id, d.external_id, o.customer_id,
-		COALESCE(c.external_id, ''), o.purpose, o.currency, o.paid_at, o.status, o.period, o.created_at, COUNT(*) OVER ()
+		COALESCE(c.external_id, ''), o.purpose, o.currency, o.paid_at, o.status, o.period, o.volume_state, o.created_at, COUNT(*) OVER ()
 		FROM orders o JOIN distributors d ON d.id = o.distributor_id LEFT JOIN customers c ON c.id = o.customer_id`+
 		w.String()+` ORDER BY o.id`+page(limit, offset), w.args...)
 	if err != nil {
@@ -117,7 +120,7 @@ func findOrdersWhere(ctx context.Context, tx *Tx, w *where, limit, offset int) (
 		var cust sql.NullInt64
 		var paid, created int64
 		if err := rows.Scan(&o.ID, &o.ExternalID, &o.DistributorID, &o.DistributorRef, &cust, &o.CustomerRef,
-			&o.Purpose, &o.Currency, &paid, &o.Status, &o.Period, &created, &total); err != nil {
+			&o.Purpose, &o.Currency, &paid, &o.Status, &o.Period, &o.VolumeState, &created, &total); err != nil {
 			return nil, 0, fmt.Errorf("find orders: %w", err)
 		}
 		o.CustomerID = downline.CustomerID(cust.Int64)
@@ -393,6 +396,9 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 		inBatch[o.ExternalID], digests[o] = o, dig
 		fresh = append(fresh, o)
 	}
+	if err := in.applyHolds(ctx, fresh); err != nil {
+		return err
+	}
 	rows := make([][]any, len(fresh))
 	for i, o := range fresh {
 		var total, totalCV int64
@@ -401,10 +407,10 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 			totalCV += l.TotalCV()
 		}
 		rows[i] = []any{o.ExternalID, o.DistributorID, nullID(o.CustomerID), o.Purpose, o.Currency, encodeTime(o.PaidAt),
-			o.Period, o.Status, total, totalCV, digests[o], encodeTime(in.tx.now)}
+			o.Period, o.Status, o.VolumeState, total, totalCV, digests[o], encodeTime(in.tx.now)}
 	}
 	err = insertRows(ctx, in.tx, "orders", []string{"external_id", "distributor_id", "customer_id", "purpose", "currency",
-		"paid_at", "period", "status", "total_amount", "total_cv", "digest", "created_at"}, rows, "RETURNING id, external_id",
+		"paid_at", "period", "status", "volume_state", "total_amount", "total_cv", "digest", "created_at"}, rows, "RETURNING id, external_id",
 		func(rs *sql.Rows) error {
 			var id downline.OrderID
 			var ext string

@@ -74,24 +74,48 @@ func addVolume(v *downline.PeriodVolume, purpose downline.OrderPurpose, hasCusto
 	}
 }
 
-// addOrder adds a new order's volume to the period of its PaidAt.
+// addOrder adds a new order's volume to the period of its PaidAt. An
+// order pending acknowledgement (TX-11) adds its revenue and its count
+// only; addReleased adds the rest when it is released.
 func (b *volumeBatch) addOrder(o *downline.Order) {
 	v := b.delta(o.Period, o.DistributorID)
+	held := o.VolumeState == downline.VolumePendingAck
 	for _, l := range o.Lines {
-		addVolume(v, o.Purpose, o.CustomerID != 0, 1, l.Amount(), l.TotalCV(), l.TotalQV())
+		cv, qv := l.TotalCV(), l.TotalQV()
+		if held {
+			cv, qv = 0, 0
+		}
+		addVolume(v, o.Purpose, o.CustomerID != 0, 1, l.Amount(), cv, qv)
 	}
 	v.Orders++
-	if o.Purpose.HasCustomer() {
+	if o.Purpose.HasCustomer() && !held {
 		v.CustomerOrders++
 		b.activity[activityKey{o.Period, o.DistributorID, o.CustomerID}] = true
 	}
 }
 
-// addRefund subtracts a refund's volume in the refund's period.
+// addReleased adds the volume of a held order, released on
+// acknowledgement, to period: what addOrder left out.
+func (b *volumeBatch) addReleased(period string, k holdKey, purpose downline.OrderPurpose, cv, qv int64) {
+	v := b.delta(period, k.distributor)
+	addVolume(v, purpose, true, 1, 0, cv, qv)
+	if cv > 0 || qv > 0 {
+		v.CustomerOrders++
+		b.activity[activityKey{period, k.distributor, k.customer}] = true
+	}
+}
+
+// addRefund subtracts a refund's volume in the refund's period. A refund of
+// an order pending acknowledgement takes back its revenue only: its volume
+// was never added.
 func (b *volumeBatch) addRefund(o *refundOrder, period string, lines []downline.RefundLine) {
 	v := b.delta(period, o.distributor)
 	for _, l := range lines {
-		addVolume(v, o.purpose, o.customer != 0, -1, l.Amount, l.CV, l.QV)
+		cv, qv := l.CV, l.QV
+		if o.held {
+			cv, qv = 0, 0
+		}
+		addVolume(v, o.purpose, o.customer != 0, -1, l.Amount, cv, qv)
 	}
 }
 

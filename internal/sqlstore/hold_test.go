@@ -1,0 +1,200 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/downline/downline"
+	"github.com/downline/downline/internal/sqlstore"
+)
+
+// holdWorld is runWorld with B working for its customer: B's email domain
+// is acme.example, the domain of customer C-1 (TX-11 (d)). A works for
+// the vendor.
+func holdWorld(t *testing.T, db *sqlstore.DB, sellerEmail, uplineEmail string) {
+	t.Helper()
+	mustProgramme(t, db)
+	a, b := dist("A", ""), dist("B", "A")
+	a.Email, b.Email = uplineEmail, sellerEmail
+	mustDistributors(t, db, a, b)
+	if err := db.CreateProduct(ctx, &downline.Product{ExternalID: "SKU-1", Name: "Licence", Kind: "subscription",
+		RetailPrice: 100000, CV: 100000, QV: 100000, Commissionable: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateCustomer(ctx, &downline.Customer{ExternalID: "C-1", Name: "Acme GmbH", Domain: "acme.example",
+		DistributorRef: "B", Attribution: downline.AttributionManual}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ActivatePlan(ctx, runPlan, "2026-01"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func orderState(t *testing.T, db *sqlstore.DB, ext string) (downline.VolumeState, string) {
+	t.Helper()
+	o, err := db.FindOrderByExternalID(ctx, ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.VolumeState, o.Period
+}
+
+// TestSelfDealingHoldAtIntake is TX-11 (d) through the store: the seller's
+// corporate email domain is the customer's, so its orders are
+// PENDING_ACK: revenue but no CuV, and no commission; the acknowledgement
+// releases the volume into the first open period, where the run pays it;
+// refunds while held take back revenue only and claw back nothing.
+func TestSelfDealingHoldAtIntake(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		holdWorld(t, db, "bob@acme.example", "ann@vendor.example")
+		opts := downline.RunOptions{HoldDays: -1}
+		runOrder(t, db, "O-1", time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC))
+		runOrder(t, db, "O-2", time.Date(2026, 1, 22, 12, 0, 0, 0, time.UTC))
+		if st, p := orderState(t, db, "O-1"); st != downline.VolumePendingAck || p != "2026-01" {
+			t.Fatalf("O-1 state %s in %s, want pending_ack in 2026-01", st, p)
+		}
+		pending := downline.VolumePendingAck
+		if _, n, err := db.FindOrders(ctx, downline.OrderFilter{VolumeState: &pending}); err != nil || n != 2 {
+			t.Errorf("pending orders = %d, %v; want 2", n, err)
+		}
+		// January: 2,000.00 of customer revenue, no CuV, no customer order.
+		v := volumes(t, db, "2026-01")["B"]
+		if v.CuV != 0 || v.CuQV != 0 || v.CustomerRevenue != 200000 || v.Orders != 2 || v.CustomerOrders != 0 {
+			t.Errorf("B's January volume %+v: want CuV 0, revenue 200000, 2 orders, 0 customer orders", v)
+		}
+		c1, err := db.CloseRun(ctx, "2026-01", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c1.Total != 0 {
+			t.Errorf("January pays %d on held orders, want 0", c1.Total)
+		}
+		// February 2: a quarter of O-2 is refunded while held. January is
+		// closed, but nothing was paid on O-2: no clawback, no add-back.
+		if err := runRefund(db, "R-1", "O-2", 25000, time.Date(2026, 2, 2, 12, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		v = volumes(t, db, "2026-02")["B"]
+		if v.CuV != 0 || v.CustomerRevenue != -25000 {
+			t.Errorf("B's February volume after the held refund %+v: want CuV 0, revenue -25000", v)
+		}
+
+		// February pays nothing: the held refund is neither added back nor
+		// clawed back.
+		c2, err := db.CloseRun(ctx, "2026-02", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c2.Total != 0 || c2.Clawbacks != 0 {
+			t.Errorf("February run total %d, clawbacks %d; want 0, 0", c2.Total, c2.Clawbacks)
+		}
+
+		// March 3: Pat at Acme acknowledges. The held volume, net of the
+		// refund, lands in March, the first open period: 1,000.00 +
+		// 750.00 = 1,750.00 CuV and two customer orders.
+		c := customerID(t, db, "C-1")
+		b := distID(t, db, "B")
+		if held, err := db.IsHeld(ctx, c, b); err != nil || !held {
+			t.Fatalf("IsHeld = %t, %v; want true", held, err)
+		}
+		h, err := db.HoldSelfDealing(ctx, c, b, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(h.Reason, "TX-11") || !strings.Contains(h.Reason, "acme.example") {
+			t.Errorf("hold reason %q, want TX-11 and the matched domain", h.Reason)
+		}
+		for range 2 { // the same acknowledgement twice releases once
+			if err := db.AcknowledgeSelfDealing(ctx, h.ID, "Pat Lee", "pat@acme.example"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, ext := range []string{"O-1", "O-2"} {
+			if st, p := orderState(t, db, ext); st != downline.VolumeReleased || p != "2026-03" {
+				t.Errorf("%s state %s in %s after the acknowledgement, want released in 2026-03", ext, st, p)
+			}
+		}
+		v = volumes(t, db, "2026-03")["B"]
+		if v.CuV != 175000 || v.CuQV != 175000 || v.CustomerOrders != 2 || v.CustomerRevenue != 0 {
+			t.Errorf("B's March volume after release %+v: want CuV 175000, 2 customer orders, revenue 0", v)
+		}
+		if v := volumes(t, db, "2026-01")["B"]; v.CuV != 0 || v.CustomerRevenue != 200000 {
+			t.Errorf("closed January changed: %+v", v)
+		}
+		// A later order of the pair counts at once.
+		runOrder(t, db, "O-3", time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+		if st, _ := orderState(t, db, "O-3"); st != downline.VolumeCounted {
+			t.Errorf("O-3 after the acknowledgement: %s, want counted", st)
+		}
+		// March pays on 2,750.00: 20 % = 550.00 to B, 6 % = 165.00 to A.
+		c3, err := db.CloseRun(ctx, "2026-03", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(map[string]int64{"B/direct": 55000, "A/unilevel": 16500}, earnerTotals(t, db, c3.ID)); diff != "" {
+			t.Errorf("March lines (-want +got):\n%s", diff)
+		}
+		// April: the rest of O-2 (750.00) is refunded; its volume was paid
+		// in March, so March's lines are clawed back: 150.00 and 45.00.
+		if err := runRefund(db, "R-2", "O-2", 75000, time.Date(2026, 4, 5, 12, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		c4, err := db.CloseRun(ctx, "2026-04", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(map[string]int64{"B/clawback": -15000, "A/clawback": -4500}, earnerTotals(t, db, c4.ID)); diff != "" {
+			t.Errorf("April lines (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestSelfDealingHoldUpline: TX-11 also holds when an upline earning on the
+// order, not the seller, works for the customer; a seller at a free-mail
+// address or another company is not held.
+func TestSelfDealingHoldUpline(t *testing.T) {
+	for _, tt := range []struct {
+		name, seller, upline string
+		want                 downline.VolumeState
+		reason               string
+	}{
+		{"upline employed", "bob@gmail.com", "ann@sub.acme.example", downline.VolumePendingAck, "sub.acme.example"},
+		{"nobody employed", "bob@gmail.com", "ann@vendor.example", downline.VolumeCounted, ""},
+		{"other company", "bob@acme-rival.example", "ann@vendor.example", downline.VolumeCounted, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+				holdWorld(t, db, tt.seller, tt.upline)
+				runOrder(t, db, "O-1", time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC))
+				if st, _ := orderState(t, db, "O-1"); st != tt.want {
+					t.Errorf("O-1 state %s, want %s", st, tt.want)
+				}
+				wantCuV := int64(100000)
+				if tt.want == downline.VolumePendingAck {
+					wantCuV = 0
+					c := customerID(t, db, "C-1")
+					h, err := db.HoldSelfDealing(ctx, c, distID(t, db, "B"), "")
+					if err != nil || !strings.Contains(h.Reason, tt.reason) || !strings.Contains(h.Reason, fmt.Sprintf("distributor %d", distID(t, db, "A"))) {
+						t.Errorf("hold %+v, %v: want the upline A and %s named", h, err, tt.reason)
+					}
+				}
+				if v := volumes(t, db, "2026-01")["B"]; v.CuV != wantCuV || v.CustomerRevenue != 100000 {
+					t.Errorf("B's January volume %+v, want CuV %d and revenue 100000", v, wantCuV)
+				}
+			})
+		})
+	}
+}
+
+func customerID(tb testing.TB, db *sqlstore.DB, ext string) downline.CustomerID {
+	tb.Helper()
+	cs, _, err := db.FindCustomers(ctx, downline.CustomerFilter{ExternalID: &ext})
+	if err != nil || len(cs) != 1 {
+		tb.Fatalf("customer %s: %d, %v", ext, len(cs), err)
+	}
+	return cs[0].ID
+}
