@@ -399,6 +399,9 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 	if err := in.applyHolds(ctx, fresh); err != nil {
 		return err
 	}
+	if err := in.checkResaleOrders(ctx, fresh); err != nil {
+		return err
+	}
 	rows := make([][]any, len(fresh))
 	for i, o := range fresh {
 		var total, totalCV int64
