@@ -43,6 +43,27 @@ func (p OrderPurpose) HasCustomer() bool {
 	return p == PurposeCustomerDirect || p == PurposeReceiptedResale
 }
 
+// BuyerType is who paid for an order (TX-01): a customer or the
+// participant itself. Preferred customers are not modelled apart from
+// customers yet.
+type BuyerType string
+
+// The buyer types.
+const (
+	BuyerCustomer    BuyerType = "customer"
+	BuyerParticipant BuyerType = "participant"
+)
+
+// BuyerType derives the buyer type from the order's purpose and customer:
+// customer-direct and receipted-resale orders, and non-commissionable
+// orders with a customer, are bought by a customer.
+func (o *Order) BuyerType() BuyerType {
+	if o.Purpose.HasCustomer() || o.CustomerID != 0 || o.CustomerRef != "" {
+		return BuyerCustomer
+	}
+	return BuyerParticipant
+}
+
 // OrderStatus is derived from the refunds recorded against an order.
 type OrderStatus string
 
