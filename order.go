@@ -113,13 +113,26 @@ type Order struct {
 	PaidAt   time.Time
 	Lines    []*OrderLine
 
+	// PaymentFingerprint (an opaque token for the payment instrument, such
+	// as Stripe's card fingerprint) and BillingAddress are optional facts
+	// about the payer. The store keeps the fingerprint and a hash of the
+	// normalised address, and uses them for the TX-02 circularity check.
+	PaymentFingerprint string
+	BillingAddress     string
+
 	// Status, Period and VolumeState are set by the store: Period is the
 	// name of the period containing PaidAt in the programme's time zone,
 	// or of the first open period when that one is closed.
 	Status      OrderStatus
 	Period      string
 	VolumeState VolumeState
-	CreatedAt   time.Time
+	// OriginalDistributorID and OriginalPurpose are set when the store
+	// reclassified a customer order whose payer matched the seller or an
+	// upline (TX-02): DistributorID and Purpose then name the matched
+	// participant and personal use.
+	OriginalDistributorID DistributorID
+	OriginalPurpose       OrderPurpose
+	CreatedAt             time.Time
 }
 
 // OrderLine is one product on an order. UnitPrice, CV and QV are per unit.
@@ -199,6 +212,10 @@ func (o *Order) Validate() error {
 		return bad("lines", "must not be empty")
 	case len(o.Lines) > maxOrderLines:
 		return bad("lines", fmt.Sprintf("must be at most %d", maxOrderLines))
+	case len(o.PaymentFingerprint) > 200:
+		return bad("payment fingerprint", "must be at most 200 characters")
+	case len(o.BillingAddress) > 1000:
+		return bad("billing address", "must be at most 1000 characters")
 	}
 	var total, totalCV int64
 	for i, l := range o.Lines {

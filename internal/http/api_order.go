@@ -27,6 +27,10 @@ type orderJSON struct {
 	// at the customer acknowledges) or released.
 	VolumeState string          `json:"volume_state,omitempty"`
 	Lines       []orderLineJSON `json:"lines"`
+	// OriginalDistributorID and OriginalPurpose are set when the intake
+	// reclassified a circular customer order as personal use (TX-02).
+	OriginalDistributorID int64  `json:"original_distributor_id,omitempty"`
+	OriginalPurpose       string `json:"original_purpose,omitempty"`
 	// Notices are advice on a created order, such as TX-10's nudge.
 	Notices []string `json:"notices,omitempty"`
 }
@@ -51,8 +55,9 @@ func newOrderJSON(o *downline.Order) orderJSON {
 		ID: int64(o.ID), ExternalID: o.ExternalID, DistributorID: int64(o.DistributorID),
 		CustomerID: int64(o.CustomerID), Purpose: string(o.Purpose), Currency: o.Currency,
 		PaidAt: o.PaidAt.UTC(), Period: o.Period, Status: string(o.Status), VolumeState: string(o.VolumeState),
-		BuyerType: string(o.BuyerType()),
-		Total:     formatMoney(o.Total(), o.Currency), CV: formatMoney(o.TotalCV(), o.Currency),
+		BuyerType: string(o.BuyerType()), OriginalDistributorID: int64(o.OriginalDistributorID),
+		OriginalPurpose: string(o.OriginalPurpose),
+		Total:           formatMoney(o.Total(), o.Currency), CV: formatMoney(o.TotalCV(), o.Currency),
 		Lines: make([]orderLineJSON, 0, len(o.Lines)),
 	}
 	for _, l := range o.Lines {

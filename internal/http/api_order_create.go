@@ -19,6 +19,10 @@ type orderRequest struct {
 	Currency       string             `json:"currency"`
 	PaidAt         time.Time          `json:"paid_at"`
 	Lines          []orderLineRequest `json:"lines"`
+	// PaymentFingerprint and BillingAddress describe the payer for the
+	// TX-02 circularity check; both optional.
+	PaymentFingerprint string `json:"payment_fingerprint"`
+	BillingAddress     string `json:"billing_address"`
 }
 
 type orderLineRequest struct {
@@ -45,7 +49,8 @@ func (req orderRequest) order() (*downline.Order, error) {
 	}
 	o := &downline.Order{ExternalID: req.ExternalID, DistributorID: downline.DistributorID(req.DistributorID),
 		DistributorRef: req.DistributorRef, CustomerID: downline.CustomerID(req.CustomerID), CustomerRef: req.CustomerRef,
-		Purpose: downline.OrderPurpose(req.Purpose), Currency: req.Currency, PaidAt: req.PaidAt}
+		Purpose: downline.OrderPurpose(req.Purpose), Currency: req.Currency, PaidAt: req.PaidAt,
+		PaymentFingerprint: req.PaymentFingerprint, BillingAddress: req.BillingAddress}
 	if !downline.IsCurrency(req.Currency) {
 		return nil, downline.Errorf(downline.CodeInvalid, "order %q: currency must be an ISO 4217 code such as EUR", req.ExternalID)
 	}

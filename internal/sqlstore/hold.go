@@ -93,8 +93,8 @@ func holdPair(ctx context.Context, tx *Tx, k holdKey) (bool, error) {
 // earner is a distributor who would earn on an order: the seller or one of
 // its sponsors.
 type earner struct {
-	id    downline.DistributorID
-	email string
+	id         downline.DistributorID
+	ref, email string
 }
 
 // earnerChain returns the seller d and its sponsors up to a root, nearest
@@ -106,7 +106,7 @@ func earnerChain(ctx context.Context, tx *Tx, d downline.DistributorID) ([]earne
 			SELECT t.sponsor_id, up.depth + 1 FROM distributors t JOIN up ON t.id = up.id
 			WHERE t.sponsor_id IS NOT NULL AND up.depth < 1000
 		)
-		SELECT d.id, d.email FROM up JOIN distributors d ON d.id = up.id ORDER BY up.depth`, d)
+		SELECT d.id, d.external_id, d.email FROM up JOIN distributors d ON d.id = up.id ORDER BY up.depth`, d)
 	if err != nil {
 		return nil, fmt.Errorf("earners of distributor %d: %w", d, err)
 	}
@@ -114,7 +114,7 @@ func earnerChain(ctx context.Context, tx *Tx, d downline.DistributorID) ([]earne
 	var out []earner
 	for rows.Next() {
 		var e earner
-		if err := rows.Scan(&e.id, &e.email); err != nil {
+		if err := rows.Scan(&e.id, &e.ref, &e.email); err != nil {
 			return nil, fmt.Errorf("earners of distributor %d: %w", d, err)
 		}
 		out = append(out, e)
