@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -91,4 +92,46 @@ func (db *DB) FindRiskFlags(ctx context.Context, f RiskFlagFilter) ([]*RiskFlag,
 		out = append(out, &r)
 	}
 	return out, rows.Err()
+}
+
+// cycleAttempt is the refusal of a move that would make a distributor its
+// own upline. It unwraps to the CodeConflict error the caller sees.
+type cycleAttempt struct {
+	err         *downline.Error
+	distributor downline.DistributorID
+	parent      downline.DistributorID
+	what        string // "sponsor" or "placement parent"
+}
+
+func (c *cycleAttempt) Error() string { return c.err.Error() }
+func (c *cycleAttempt) Unwrap() error { return c.err }
+
+// flagCycleAttempt returns err unchanged after recording, when err is a
+// refused circular move, a circular_sponsorship risk flag naming who tried
+// (the context's actor), when, and the two distributors. The refusal
+// rolled its own transaction back, so the flag is written in a new one.
+func (db *DB) flagCycleAttempt(ctx context.Context, err error) error {
+	var c *cycleAttempt
+	if !errors.As(err, &c) {
+		return err
+	}
+	who := "the system"
+	if a := downline.ActorFromContext(ctx); a != nil && a.UserID != 0 {
+		who = fmt.Sprintf("user %d (%s, %s)", a.UserID, a.Name, a.Role)
+	}
+	f := &RiskFlag{Kind: RiskCircularSponsorship, DistributorID: c.distributor, RelatedDistributorID: c.parent,
+		Reason: fmt.Sprintf("circular sponsorship attempt: %s tried to give distributor %d the %s %d, which is itself or in its downline",
+			who, c.distributor, c.what, c.parent)}
+	tx, terr := db.beginTx(ctx, true)
+	if terr != nil {
+		return errors.Join(err, terr)
+	}
+	defer tx.Rollback()
+	if ferr := addRiskFlag(ctx, tx, f); ferr != nil {
+		return errors.Join(err, ferr)
+	}
+	if ferr := tx.Commit(); ferr != nil {
+		return errors.Join(err, fmt.Errorf("flag circular move: %w", ferr))
+	}
+	return err
 }
