@@ -452,6 +452,9 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 	if err != nil {
 		return fmt.Errorf("create orders: lines: %w", mapError(err, "an order line of the batch"))
 	}
+	if err := enqueueAttributed(ctx, in.tx, fresh); err != nil {
+		return fmt.Errorf("create orders: %w", err)
+	}
 	for _, o := range fresh {
 		if f := flags[o]; f != nil {
 			f.OrderID = o.ID
