@@ -11,7 +11,8 @@ import (
 // TestOrderIntakeRules covers TX-01 (d) at the API: an order without a
 // purpose is a 422 problem with code E_PURPOSE_REQUIRED, other validation
 // errors keep their 400; created orders carry their buyer type, volume
-// state and, for resale stock, TX-10's customer-direct nudge.
+// state and, for resale stock, TX-10's customer-direct nudge; a customer
+// order paid with the upline's card is reclassified (TX-02 (d)).
 func TestOrderIntakeRules(t *testing.T) {
 	f := newFixture(t)
 	schemas := newAPISchemas(t)
@@ -77,5 +78,28 @@ func TestOrderIntakeRules(t *testing.T) {
 	res.decode(t, &got)
 	if res.status != http.StatusCreated || got.BuyerType != "customer" || got.Notices != nil {
 		t.Errorf("customer order answer %d %+v, want 201, customer, no notices", res.status, got)
+	}
+
+	// TX-02: A pays a customer order of its downline A1 with the card of
+	// its own purchases: the order becomes A's personal use, the
+	// original seller and purpose stay visible.
+	res = f.do(t, downline.RoleFinance, "POST", "/api/v1/orders", order("PU-A", `"purpose":"personal_use",`, `"payment_fingerprint":"fp_A",`))
+	if res.status != http.StatusCreated {
+		t.Fatalf("personal-use order: %d %s", res.status, res.body)
+	}
+	res = f.do(t, downline.RoleFinance, "POST", "/api/v1/orders",
+		`{"external_id":"CD-2","customer_ref":"C-A1","purpose":"customer_direct","currency":"EUR","paid_at":"2026-01-15T12:00:00Z",`+
+			`"payment_fingerprint":"fp_A","lines":[{"product_ref":"SKU-1","quantity":1,"unit_price":"100.00"}]}`)
+	schemas.check(t, "POST", "/api/v1/orders", res)
+	var re struct {
+		Purpose               string `json:"purpose"`
+		DistributorID         int64  `json:"distributor_id"`
+		OriginalDistributorID int64  `json:"original_distributor_id"`
+		OriginalPurpose       string `json:"original_purpose"`
+	}
+	res.decode(t, &re)
+	if res.status != http.StatusCreated || re.Purpose != "personal_use" || re.DistributorID != int64(f.dist["A"].ID) ||
+		re.OriginalDistributorID != int64(f.dist["A1"].ID) || re.OriginalPurpose != "customer_direct" {
+		t.Errorf("circular order answer %d %+v, want personal use of A, originally customer_direct of A1", res.status, re)
 	}
 }
