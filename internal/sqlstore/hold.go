@@ -78,13 +78,18 @@ func holdPair(ctx context.Context, tx *Tx, k holdKey) (bool, error) {
 	for i, e := range chain {
 		emp[i] = attribution.Employment{DistributorID: e.id, Email: e.email}
 	}
-	reasons := attribution.SelfDealingEarners(emp, attribution.Organisation{Name: name, Domain: domain})
+	org := attribution.Organisation{Name: name, Domain: domain}
+	reasons := attribution.SelfDealingEarners(emp, org)
 	if len(reasons) == 0 {
 		return false, nil
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO selfdealing_holds (customer_id, distributor_id, reason, created_at, ack_name, ack_email)
-		VALUES (?, ?, ?, ?, '', '') ON CONFLICT (customer_id, distributor_id) DO NOTHING`,
-		k.customer, k.distributor, "TX-11: "+strings.Join(reasons, "; "), encodeTime(tx.now)); err != nil {
+	sellerEmployed := false
+	if len(emp) > 0 { // emp[0] is the seller
+		sellerEmployed, _ = attribution.SelfDealing(emp[0], org)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO selfdealing_holds (customer_id, distributor_id, reason, created_at, ack_name, ack_email,
+		seller_employed) VALUES (?, ?, ?, ?, '', '', ?) ON CONFLICT (customer_id, distributor_id) DO NOTHING`,
+		k.customer, k.distributor, "TX-11: "+strings.Join(reasons, "; "), encodeTime(tx.now), sellerEmployed); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -198,3 +198,65 @@ func customerID(tb testing.TB, db *sqlstore.DB, ext string) downline.CustomerID 
 	}
 	return cs[0].ID
 }
+
+// TestEmployerCountsOnceForTX06 is TX-06 (d) with self-dealing holds: B's
+// only customer being B's employer is one active customer (below
+// min_customers = 2); an unrelated customer makes two; a second entity
+// employing B (a subsidiary on a subdomain) does not make three, because
+// at most one employer counts.
+func TestEmployerCountsOnceForTX06(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		holdWorld(t, db, "bob@acme.example", "ann@vendor.example")
+		if err := db.CreateCustomers(ctx, []*downline.Customer{
+			{ExternalID: "C-2", Name: "Acme Cloud", Domain: "cloud.acme.example", DistributorRef: "B", Attribution: downline.AttributionManual},
+			{ExternalID: "C-3", Name: "Other AG", Domain: "other.example", DistributorRef: "B", Attribution: downline.AttributionManual},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		b := distID(t, db, "B")
+		count := func() int {
+			t.Helper()
+			n := 0
+			if err := db.ActiveCustomerCounts(ctx, "2026-01", 12, func(d downline.DistributorID, c int) error {
+				if d == b {
+					n = c
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		ack := func(customer string) {
+			t.Helper()
+			h, err := db.HoldSelfDealing(ctx, customerID(t, db, customer), b, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.AcknowledgeSelfDealing(ctx, h.ID, "Pat Lee", "pat@acme.example"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		paid := time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC)
+		licence := func(ext, customer string) *downline.Order {
+			return &downline.Order{ExternalID: ext, CustomerRef: customer, Purpose: downline.PurposeCustomerDirect, Currency: "EUR",
+				PaidAt: paid, Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: 1, UnitPrice: 100000}}}
+		}
+		mustOrders(t, db, licence("E-1", "C-1"), licence("E-2", "C-2"))
+		if n := count(); n != 0 {
+			t.Errorf("active customers while both employers are held = %d, want 0", n)
+		}
+		ack("C-1")
+		if n := count(); n != 1 {
+			t.Errorf("active customers with the employer acknowledged = %d, want 1 (not eligible)", n)
+		}
+		ack("C-2")
+		if n := count(); n != 1 {
+			t.Errorf("active customers with two employers = %d, want 1: at most one employer counts", n)
+		}
+		mustOrders(t, db, licence("U-1", "C-3"))
+		if n := count(); n != 2 {
+			t.Errorf("active customers with an unrelated customer = %d, want 2 (eligible)", n)
+		}
+	})
+}

@@ -192,8 +192,7 @@ func loadVolumes(ctx context.Context, tx *Tx, p *compplan.Plan, period string, a
 		if err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT distributor_id, COUNT(DISTINCT customer_id) FROM customer_activity
-			WHERE period >= ? AND period <= ? GROUP BY distributor_id ORDER BY distributor_id`, first, period)
+		rows, err := tx.query(ctx, activeCustomersSQL, first, period)
 		if err != nil {
 			return fmt.Errorf("active customers %s: %w", period, err)
 		}

@@ -219,9 +219,20 @@ func (db *DB) PeriodVolumes(ctx context.Context, period string, fn func(downline
 	return nil
 }
 
+// activeCustomersSQL counts, per distributor, the distinct customers active
+// in periods [?, ?], of which at most one may employ the distributor
+// (TX-06): employers beyond the first, known from self-dealing holds on
+// the seller's own employment, are not counted.
+const activeCustomersSQL = `SELECT a.distributor_id, COUNT(DISTINCT a.customer_id) -
+	CASE WHEN COUNT(DISTINCT h.customer_id) > 1 THEN COUNT(DISTINCT h.customer_id) - 1 ELSE 0 END
+	FROM customer_activity a LEFT JOIN selfdealing_holds h ON h.customer_id = a.customer_id
+		AND h.distributor_id = a.distributor_id AND h.seller_employed
+	WHERE a.period >= ? AND a.period <= ? GROUP BY a.distributor_id ORDER BY a.distributor_id`
+
 // ActiveCustomerCounts streams, per distributor, the number of distinct
 // customers with a customer-direct or receipted-resale order paid in the
-// named period or the months-1 before it, ordered by distributor ID.
+// named period or the months-1 before it, ordered by distributor ID. At
+// most one customer that employs the distributor counts (TX-06).
 func (db *DB) ActiveCustomerCounts(ctx context.Context, period string, months int, fn func(downline.DistributorID, int) error) error {
 	if months < 1 {
 		return downline.Errorf(downline.CodeInvalid, "active customer window must be at least one month, not %d", months)
@@ -235,8 +246,7 @@ func (db *DB) ActiveCustomerCounts(ctx context.Context, period string, months in
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT distributor_id, COUNT(DISTINCT customer_id) FROM customer_activity
-		WHERE period >= ? AND period <= ? GROUP BY distributor_id ORDER BY distributor_id`, first, period)
+	rows, err := tx.query(ctx, activeCustomersSQL, first, period)
 	if err != nil {
 		return fmt.Errorf("active customers %s: %w", period, err)
 	}
