@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/downline/downline"
@@ -63,7 +64,19 @@ func holdPair(ctx context.Context, tx *Tx, k holdKey) (bool, error) {
 		return false, err
 	}
 	if holdID.Valid {
-		return !acked.Valid, nil
+		if acked.Valid {
+			return false, nil
+		}
+		// Lock the open hold. On PostgreSQL an acknowledgement racing
+		// with this order either commits first (the update then matches
+		// nothing and the order counts) or waits for this transaction and
+		// then releases the order with the others.
+		res, err := tx.exec(ctx, `UPDATE selfdealing_holds SET reason = reason WHERE id = ? AND acknowledged_at IS NULL`, holdID.Int64)
+		if err != nil {
+			return false, err
+		}
+		n, err := res.RowsAffected()
+		return n == 1, err
 	}
 	if attribution.NormalizeDomain(domain) == "" || attribution.IsFreeMail(domain) {
 		// Without an organisation domain only a declared-name match could
@@ -131,11 +144,15 @@ func earnerChain(ctx context.Context, tx *Tx, d downline.DistributorID) ([]earne
 // and adds what remains of their volume (net of refunds recorded while
 // they were held) to vols, in the period the late-volume rule picks for
 // each order's period. It returns how many orders it released.
+//
+// The orders are marked first: the update locks them, so a refund racing
+// on PostgreSQL either commits before (its refunded CV is then read
+// below) or waits and then sees the order released (createRefund re-reads
+// the state after its own update of the order).
 func releaseHeld(ctx context.Context, tx *Tx, k holdKey, gate periodGate, vols *volumeBatch) (int, error) {
-	rows, err := tx.query(ctx, `SELECT o.id, o.purpose, o.period, SUM(l.total_cv - l.refunded_cv), SUM(l.total_qv - l.refunded_qv)
-		FROM orders o JOIN order_lines l ON l.order_id = o.id
-		WHERE o.customer_id = ? AND o.distributor_id = ? AND o.volume_state = 'pending_ack'
-		GROUP BY o.id, o.purpose, o.period ORDER BY o.id`, k.customer, k.distributor)
+	rows, err := tx.query(ctx, `UPDATE orders SET volume_state = 'released'
+		WHERE customer_id = ? AND distributor_id = ? AND volume_state = 'pending_ack'
+		RETURNING id, purpose, period`, k.customer, k.distributor)
 	if err != nil {
 		return 0, fmt.Errorf("release held orders: %w", err)
 	}
@@ -143,12 +160,11 @@ func releaseHeld(ctx context.Context, tx *Tx, k holdKey, gate periodGate, vols *
 		id      downline.OrderID
 		purpose downline.OrderPurpose
 		period  string
-		cv, qv  int64
 	}
 	var hs []held
 	for rows.Next() {
 		var h held
-		if err := rows.Scan(&h.id, &h.purpose, &h.period, &h.cv, &h.qv); err != nil {
+		if err := rows.Scan(&h.id, &h.purpose, &h.period); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("release held orders: %w", err)
 		}
@@ -157,16 +173,23 @@ func releaseHeld(ctx context.Context, tx *Tx, k holdKey, gate periodGate, vols *
 	if err := rows.Close(); err != nil {
 		return 0, fmt.Errorf("release held orders: %w", err)
 	}
+	sort.Slice(hs, func(i, j int) bool { return hs[i].id < hs[j].id })
 	for _, h := range hs {
+		var cv, qv int64
+		if err := tx.queryRow(ctx, `SELECT COALESCE(SUM(total_cv - refunded_cv), 0), COALESCE(SUM(total_qv - refunded_qv), 0)
+			FROM order_lines WHERE order_id = ?`, h.id).Scan(&cv, &qv); err != nil {
+			return 0, fmt.Errorf("release order %d: %w", h.id, err)
+		}
 		period, err := gate.place(h.period)
 		if err != nil {
 			return 0, err
 		}
-		if _, err := tx.exec(ctx, `UPDATE orders SET volume_state = 'released', period = ? WHERE id = ? AND volume_state = 'pending_ack'`,
-			period, h.id); err != nil {
-			return 0, fmt.Errorf("release order %d: %w", h.id, err)
+		if period != h.period {
+			if _, err := tx.exec(ctx, `UPDATE orders SET period = ? WHERE id = ?`, period, h.id); err != nil {
+				return 0, fmt.Errorf("release order %d: %w", h.id, err)
+			}
 		}
-		vols.addReleased(period, k, h.purpose, h.cv, h.qv)
+		vols.addReleased(period, k, h.purpose, cv, qv)
 	}
 	return len(hs), nil
 }

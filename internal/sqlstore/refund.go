@@ -339,6 +339,18 @@ func createRefund(ctx context.Context, tx *Tx, r *downline.Refund, vols *volumeB
 		OR l.refunded_qv < l.total_qv)) THEN 'partially_refunded' ELSE 'refunded' END WHERE id = ?`, o.id); err != nil {
 		return fmt.Errorf("create %s: order status: %w", what, err)
 	}
+	if o.held {
+		// Re-read the volume state now that the order row is locked: an
+		// acknowledgement (TX-11) may have released the order meanwhile.
+		if err := tx.queryRow(ctx, `SELECT volume_state = 'pending_ack' FROM orders WHERE id = ?`, o.id).Scan(&o.held); err != nil {
+			return fmt.Errorf("create %s: volume state: %w", what, err)
+		}
+		if !o.held {
+			if _, err := tx.exec(ctx, `UPDATE refunds SET held = FALSE WHERE id = ?`, r.ID); err != nil {
+				return fmt.Errorf("create %s: %w", what, err)
+			}
+		}
+	}
 	vols.addRefund(o, r.Period, lines)
 	r.CreatedAt = tx.now
 	return nil
