@@ -10,6 +10,7 @@ import (
 
 	"github.com/downline/downline"
 	"github.com/downline/downline/internal/sqlstore"
+	"pgregory.net/rapid"
 )
 
 // holdWorld is runWorld with B working for its customer: B's email domain
@@ -258,5 +259,94 @@ func TestEmployerCountsOnceForTX06(t *testing.T) {
 		if n := count(); n != 2 {
 			t.Errorf("active customers with an unrelated customer = %d, want 2 (eligible)", n)
 		}
+	})
+}
+
+// TestHeldVolumeConserved is the property behind TX-11's release: for any
+// sequence of orders and partial refunds of a self-dealing pair, with the
+// acknowledgement at any point, the seller's CuV summed over periods is 0
+// while held and, once acknowledged, the CV sold minus every CV refunded
+// (held refunds took none, the release adds what remained); revenue is
+// always the amount sold minus the amount refunded.
+func TestHeldVolumeConserved(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		holdWorld(t, db, "bob@acme.example", "ann@vendor.example")
+		n := 0
+		rapid.Check(t, func(rt *rapid.T) {
+			n++
+			seller, customer := fmt.Sprintf("S%d", n), fmt.Sprintf("CX%d", n)
+			s := dist(seller, "A")
+			s.Email = seller + "@acme.example"
+			if err := db.CreateDistributor(ctx, s); err != nil {
+				rt.Fatal(err)
+			}
+			c := &downline.Customer{ExternalID: customer, Name: "Acme " + customer, Domain: "acme.example",
+				DistributorRef: seller, Attribution: downline.AttributionManual}
+			if err := db.CreateCustomer(ctx, c); err != nil {
+				rt.Fatal(err)
+			}
+			var orders []string
+			var sold, soldCV, refunded, refundedCV int64
+			acked := false
+			ackAt := rapid.IntRange(0, 8).Draw(rt, "ack at")
+			for step := range 8 {
+				if step == ackAt {
+					h, err := db.HoldSelfDealing(ctx, c.ID, s.ID, "")
+					if err != nil {
+						rt.Fatal(err)
+					}
+					if err := db.AcknowledgeSelfDealing(ctx, h.ID, "Pat", "pat@acme.example"); err != nil {
+						rt.Fatal(err)
+					}
+					acked = true
+				}
+				paid := time.Date(2026, time.Month(1+step/2), 10+step, 12, 0, 0, 0, time.UTC)
+				if len(orders) == 0 || rapid.Bool().Draw(rt, "order") {
+					ext := fmt.Sprintf("%s-O%d", seller, step)
+					qty := rapid.Int64Range(1, 4).Draw(rt, "qty")
+					if err := db.CreateOrder(ctx, &downline.Order{ExternalID: ext, CustomerRef: customer, Purpose: downline.PurposeCustomerDirect,
+						Currency: "EUR", PaidAt: paid, Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: qty, UnitPrice: 100000}}}); err != nil {
+						rt.Fatal(err)
+					}
+					orders = append(orders, ext)
+					sold, soldCV = sold+qty*100000, soldCV+qty*100000
+					continue
+				}
+				ext := rapid.SampledFrom(orders).Draw(rt, "refunded order")
+				o, err := db.FindOrderByExternalID(ctx, ext)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				remaining := o.Total() - o.Lines[0].RefundedAmount
+				if remaining == 0 {
+					continue
+				}
+				amount := rapid.Int64Range(1, remaining).Draw(rt, "amount")
+				r := &downline.Refund{ExternalID: fmt.Sprintf("%s-R%d", seller, step), OrderRef: ext, RefundedAt: paid,
+					Lines: []downline.RefundLine{{LineNo: 1, Amount: amount}}}
+				if err := db.CreateRefund(ctx, r); err != nil {
+					rt.Fatal(err)
+				}
+				refunded, refundedCV = refunded+amount, refundedCV+r.Lines[0].CV
+			}
+			var cuv, rev int64
+			for m := 1; m <= 4; m++ {
+				if err := db.PeriodVolumes(ctx, fmt.Sprintf("2026-%02d", m), func(v downline.PeriodVolume) error {
+					if v.DistributorID == s.ID {
+						cuv, rev = cuv+v.CuV, rev+v.CustomerRevenue
+					}
+					return nil
+				}); err != nil {
+					rt.Fatal(err)
+				}
+			}
+			want := int64(0)
+			if acked {
+				want = soldCV - refundedCV
+			}
+			if cuv != want || rev != sold-refunded {
+				rt.Fatalf("acknowledged %t: CuV %d, revenue %d; want %d, %d", acked, cuv, rev, want, sold-refunded)
+			}
+		})
 	})
 }
