@@ -43,6 +43,27 @@ func (p OrderPurpose) HasCustomer() bool {
 	return p == PurposeCustomerDirect || p == PurposeReceiptedResale
 }
 
+// BuyerType is who paid for an order (TX-01): a customer or the
+// participant itself. Preferred customers are not modelled apart from
+// customers yet.
+type BuyerType string
+
+// The buyer types.
+const (
+	BuyerCustomer    BuyerType = "customer"
+	BuyerParticipant BuyerType = "participant"
+)
+
+// BuyerType derives the buyer type from the order's purpose and customer:
+// customer-direct and receipted-resale orders, and non-commissionable
+// orders with a customer, are bought by a customer.
+func (o *Order) BuyerType() BuyerType {
+	if o.Purpose.HasCustomer() || o.CustomerID != 0 || o.CustomerRef != "" {
+		return BuyerCustomer
+	}
+	return BuyerParticipant
+}
+
 // OrderStatus is derived from the refunds recorded against an order.
 type OrderStatus string
 
@@ -51,6 +72,23 @@ const (
 	OrderPaid              OrderStatus = "paid"
 	OrderPartiallyRefunded OrderStatus = "partially_refunded"
 	OrderRefunded          OrderStatus = "refunded"
+)
+
+// VolumeState says whether an order's commissionable volume counts.
+type VolumeState string
+
+// The volume states.
+const (
+	// VolumeCounted: the order's volume went to its period at intake.
+	VolumeCounted VolumeState = "counted"
+	// VolumePendingAck: the seller, or an upline earning on the order,
+	// works for the customer (TX-11). The order is stored and its revenue
+	// counted, but it adds no CuV until someone at the customer other than
+	// the seller acknowledges the relationship.
+	VolumePendingAck VolumeState = "pending_ack"
+	// VolumeReleased: acknowledged; the volume went to the first open
+	// period at the time, which Period then names.
+	VolumeReleased VolumeState = "released"
 )
 
 // Order is a paid purchase. Amounts are in minor units of Currency, which
@@ -75,11 +113,26 @@ type Order struct {
 	PaidAt   time.Time
 	Lines    []*OrderLine
 
-	// Status and Period are set by the store: Period is the name of the
-	// period containing PaidAt in the programme's time zone.
-	Status    OrderStatus
-	Period    string
-	CreatedAt time.Time
+	// PaymentFingerprint (an opaque token for the payment instrument, such
+	// as Stripe's card fingerprint) and BillingAddress are optional facts
+	// about the payer. The store keeps the fingerprint and a hash of the
+	// normalised address, and uses them for the TX-02 circularity check.
+	PaymentFingerprint string
+	BillingAddress     string
+
+	// Status, Period and VolumeState are set by the store: Period is the
+	// name of the period containing PaidAt in the programme's time zone,
+	// or of the first open period when that one is closed.
+	Status      OrderStatus
+	Period      string
+	VolumeState VolumeState
+	// OriginalDistributorID and OriginalPurpose are set when the store
+	// reclassified a customer order whose payer matched the seller or an
+	// upline (TX-02): DistributorID and Purpose then name the matched
+	// participant and personal use.
+	OriginalDistributorID DistributorID
+	OriginalPurpose       OrderPurpose
+	CreatedAt             time.Time
 }
 
 // OrderLine is one product on an order. UnitPrice, CV and QV are per unit.
@@ -159,6 +212,10 @@ func (o *Order) Validate() error {
 		return bad("lines", "must not be empty")
 	case len(o.Lines) > maxOrderLines:
 		return bad("lines", fmt.Sprintf("must be at most %d", maxOrderLines))
+	case len(o.PaymentFingerprint) > 200:
+		return bad("payment fingerprint", "must be at most 200 characters")
+	case len(o.BillingAddress) > 1000:
+		return bad("billing address", "must be at most 1000 characters")
 	}
 	var total, totalCV int64
 	for i, l := range o.Lines {
@@ -204,6 +261,7 @@ type OrderFilter struct {
 	CustomerID    *CustomerID
 	Purpose       *OrderPurpose
 	Status        *OrderStatus
+	VolumeState   *VolumeState
 	// Period selects orders paid in the named period ("YYYY-MM").
 	Period *string
 	// PaidFrom (inclusive) and PaidTo (exclusive) bound PaidAt.

@@ -45,9 +45,10 @@ func TestSelfDealing(t *testing.T) {
 }
 
 func TestSelfReferralSignals(t *testing.T) {
-	customer := attribution.Party{Email: "Buyer@Acme.example", IPHashes: []string{"h1", "h2"}, PaymentFingerprints: []string{"fp9"}}
+	customer := attribution.Party{Email: "Buyer@Acme.example", IPHashes: []string{"h1", "h2"}, PaymentFingerprints: []string{"fp9"},
+		BillingAddresses: []string{"a1"}}
 	earners := []attribution.Party{
-		{DistributorID: 5, Email: "upline@gmail.com", PaymentFingerprints: []string{"fp9"}},
+		{DistributorID: 5, Email: "upline@gmail.com", PaymentFingerprints: []string{"fp9"}, BillingAddresses: []string{"a1"}},
 		{DistributorID: 3, Email: "buyer@acme.example", IPHashes: []string{"h2"}},
 		{DistributorID: 8, Email: "x@gmail.com", Domain: "other.example"},
 	}
@@ -56,6 +57,7 @@ func TestSelfReferralSignals(t *testing.T) {
 		{Kind: attribution.SignalSameDomain, DistributorID: 3, Reason: "customer domain acme.example matches distributor 3's domain"},
 		{Kind: attribution.SignalSameEmail, DistributorID: 3, Reason: "customer email buyer@acme.example is distributor 3's email"},
 		{Kind: attribution.SignalSameIP, DistributorID: 3, Reason: "customer and distributor 3 used the same IP address"},
+		{Kind: attribution.SignalSameAddress, DistributorID: 5, Reason: "customer's billing address is distributor 5's"},
 		{Kind: attribution.SignalSamePayment, DistributorID: 5, Reason: "customer pays with distributor 5's payment method"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -64,6 +66,20 @@ func TestSelfReferralSignals(t *testing.T) {
 	gmailCustomer := attribution.Party{Email: "someone@gmail.com"}
 	if s := attribution.SelfReferralSignals(gmailCustomer, earners); len(s) != 0 {
 		t.Errorf("free-mail customer raised %+v", s)
+	}
+}
+
+func TestNormalizeAddress(t *testing.T) {
+	for _, tt := range []struct{ a, b string }{
+		{"12 High St., London", "12  high st london"},
+		{"Hauptstraße 5\n10115 Berlin", "hauptstraße 5, 10115 BERLIN"},
+	} {
+		if x, y := attribution.NormalizeAddress(tt.a), attribution.NormalizeAddress(tt.b); x != y {
+			t.Errorf("NormalizeAddress(%q) = %q, NormalizeAddress(%q) = %q; want equal", tt.a, x, tt.b, y)
+		}
+	}
+	if attribution.NormalizeAddress("12 High St") == attribution.NormalizeAddress("21 High St") {
+		t.Error("different house numbers compare equal")
 	}
 }
 

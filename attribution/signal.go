@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/downline/downline"
 )
@@ -17,17 +18,20 @@ const (
 	SignalSameDomain  SignalKind = "same_domain"
 	SignalSameIP      SignalKind = "same_ip"
 	SignalSamePayment SignalKind = "same_payment"
+	SignalSameAddress SignalKind = "same_address"
 )
 
 // Party is what is known of a distributor or a customer for matching.
-// IPHashes and PaymentFingerprints are opaque tokens (keyed hashes of IP
-// addresses, card fingerprints), compared for equality only.
+// IPHashes, PaymentFingerprints and BillingAddresses are opaque tokens
+// (keyed hashes of IP addresses, card fingerprints, hashes of addresses
+// normalised by NormalizeAddress), compared for equality only.
 type Party struct {
 	DistributorID       downline.DistributorID // zero for the customer
 	Email               string
 	Domain              string // organisation domain, if known apart from the email
 	IPHashes            []string
 	PaymentFingerprints []string
+	BillingAddresses    []string
 }
 
 // Signal is one reason to review an attribution.
@@ -74,6 +78,9 @@ func SelfReferralSignals(customer Party, earners []Party) []Signal {
 		if _, ok := firstShared(customer.PaymentFingerprints, d.PaymentFingerprints, eq); ok {
 			add(SignalSamePayment, "customer pays with distributor %d's payment method", d.DistributorID)
 		}
+		if _, ok := firstShared(customer.BillingAddresses, d.BillingAddresses, eq); ok {
+			add(SignalSameAddress, "customer's billing address is distributor %d's", d.DistributorID)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].DistributorID != out[j].DistributorID {
@@ -108,4 +115,13 @@ func firstShared(as, bs []string, match func(a, b string) bool) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// NormalizeAddress folds a postal address for comparison: lower case,
+// every run of spaces and punctuation one space, trimmed. "12 High St.,
+// London" and "12  high st london" compare equal.
+func NormalizeAddress(a string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(a), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/downline/downline/compliance"
 	dlhttp "github.com/downline/downline/internal/http"
 	"github.com/downline/downline/internal/sqlstore"
 )
@@ -31,6 +32,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// Orders arriving live pass the TX-10 inventory-loading guard.
+	guard := compliance.DefaultParams()
+	db.ResaleGuard = &guard
 	return serveHTTP(ctx, e, cfg, logger, db)
 }
 

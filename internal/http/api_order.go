@@ -11,19 +11,34 @@ import (
 // orderJSON is the API shape of an order; amounts are decimal strings in
 // major units of the order's currency.
 type orderJSON struct {
-	ID            int64           `json:"id"`
-	ExternalID    string          `json:"external_id"`
-	DistributorID int64           `json:"distributor_id"`
-	CustomerID    int64           `json:"customer_id,omitempty"`
-	Purpose       string          `json:"purpose"`
-	Currency      string          `json:"currency"`
-	PaidAt        time.Time       `json:"paid_at"`
-	Period        string          `json:"period"`
-	Status        string          `json:"status"`
-	Total         string          `json:"total"`
-	CV            string          `json:"cv"`
-	Lines         []orderLineJSON `json:"lines"`
+	ID            int64     `json:"id"`
+	ExternalID    string    `json:"external_id"`
+	DistributorID int64     `json:"distributor_id"`
+	CustomerID    int64     `json:"customer_id,omitempty"`
+	Purpose       string    `json:"purpose"`
+	Currency      string    `json:"currency"`
+	PaidAt        time.Time `json:"paid_at"`
+	Period        string    `json:"period"`
+	Status        string    `json:"status"`
+	Total         string    `json:"total"`
+	CV            string    `json:"cv"`
+	BuyerType     string    `json:"buyer_type"`
+	// VolumeState is counted, pending_ack (TX-11: no CuV until someone
+	// at the customer acknowledges) or released.
+	VolumeState string          `json:"volume_state,omitempty"`
+	Lines       []orderLineJSON `json:"lines"`
+	// OriginalDistributorID and OriginalPurpose are set when the intake
+	// reclassified a circular customer order as personal use (TX-02).
+	OriginalDistributorID int64  `json:"original_distributor_id,omitempty"`
+	OriginalPurpose       string `json:"original_purpose,omitempty"`
+	// Notices are advice on a created order, such as TX-10's nudge.
+	Notices []string `json:"notices,omitempty"`
 }
+
+// customerDirectNudge is TX-10's "customer-direct is available" notice on
+// an allowed resale-stock purchase.
+const customerDirectNudge = "Customer-direct is available: your customers can buy directly from the company, " +
+	"credited to you, without you holding stock (TX-10)."
 
 type orderLineJSON struct {
 	LineNo    int    `json:"line_no"`
@@ -39,8 +54,10 @@ func newOrderJSON(o *downline.Order) orderJSON {
 	out := orderJSON{
 		ID: int64(o.ID), ExternalID: o.ExternalID, DistributorID: int64(o.DistributorID),
 		CustomerID: int64(o.CustomerID), Purpose: string(o.Purpose), Currency: o.Currency,
-		PaidAt: o.PaidAt.UTC(), Period: o.Period, Status: string(o.Status),
-		Total: formatMoney(o.Total(), o.Currency), CV: formatMoney(o.TotalCV(), o.Currency),
+		PaidAt: o.PaidAt.UTC(), Period: o.Period, Status: string(o.Status), VolumeState: string(o.VolumeState),
+		BuyerType: string(o.BuyerType()), OriginalDistributorID: int64(o.OriginalDistributorID),
+		OriginalPurpose: string(o.OriginalPurpose),
+		Total:           formatMoney(o.Total(), o.Currency), CV: formatMoney(o.TotalCV(), o.Currency),
 		Lines: make([]orderLineJSON, 0, len(o.Lines)),
 	}
 	for _, l := range o.Lines {

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -18,6 +19,10 @@ type orderRequest struct {
 	Currency       string             `json:"currency"`
 	PaidAt         time.Time          `json:"paid_at"`
 	Lines          []orderLineRequest `json:"lines"`
+	// PaymentFingerprint and BillingAddress describe the payer for the
+	// TX-02 circularity check; both optional.
+	PaymentFingerprint string `json:"payment_fingerprint"`
+	BillingAddress     string `json:"billing_address"`
 }
 
 type orderLineRequest struct {
@@ -39,9 +44,13 @@ const maxBatch = 1000
 // order converts the request into a domain order, naming the record and
 // field of a bad amount.
 func (req orderRequest) order() (*downline.Order, error) {
+	if req.Purpose == "" {
+		return nil, purposeRequired(req.ExternalID)
+	}
 	o := &downline.Order{ExternalID: req.ExternalID, DistributorID: downline.DistributorID(req.DistributorID),
 		DistributorRef: req.DistributorRef, CustomerID: downline.CustomerID(req.CustomerID), CustomerRef: req.CustomerRef,
-		Purpose: downline.OrderPurpose(req.Purpose), Currency: req.Currency, PaidAt: req.PaidAt}
+		Purpose: downline.OrderPurpose(req.Purpose), Currency: req.Currency, PaidAt: req.PaidAt,
+		PaymentFingerprint: req.PaymentFingerprint, BillingAddress: req.BillingAddress}
 	if !downline.IsCurrency(req.Currency) {
 		return nil, downline.Errorf(downline.CodeInvalid, "order %q: currency must be an ISO 4217 code such as EUR", req.ExternalID)
 	}
@@ -66,6 +75,38 @@ func (req orderRequest) order() (*downline.Order, error) {
 	return o, nil
 }
 
+// errPurposeRequired is TX-01 (d): an order submitted without a purpose is
+// answered 422 with code E_PURPOSE_REQUIRED; other validation errors keep
+// their status. It wraps the CodeInvalid error every other layer sees.
+type errPurposeRequired struct{ err *downline.Error }
+
+func purposeRequired(externalID string) errPurposeRequired {
+	return errPurposeRequired{downline.Errorf(downline.CodeInvalid, "order %q: purpose is required (TX-01): customer_direct, "+
+		"personal_use, resale_stock, receipted_resale or non_commissionable", externalID)}
+}
+
+func (e errPurposeRequired) Error() string { return e.err.Error() }
+func (e errPurposeRequired) Unwrap() error { return e.err }
+
+// writeOrderError answers err, with TX-01's 422 for a missing purpose.
+func (s *Server) writeOrderError(w http.ResponseWriter, r *http.Request, err error) {
+	var pr errPurposeRequired
+	if errors.As(err, &pr) {
+		s.writeProblem(w, r, http.StatusUnprocessableEntity, &downline.Error{Code: "E_PURPOSE_REQUIRED", Message: pr.err.Message})
+		return
+	}
+	s.writeError(w, r, err)
+}
+
+// newCreatedOrderJSON is the answer to a create: the order and its notices.
+func newCreatedOrderJSON(o *downline.Order) orderJSON {
+	out := newOrderJSON(o)
+	if o.Purpose == downline.PurposeResaleStock {
+		out.Notices = []string{customerDirectNudge}
+	}
+	return out
+}
+
 // handleAPIOrderCreate records one paid order. With an Idempotency-Key a
 // retry gets the first answer (see idempotent).
 func (s *Server) handleAPIOrderCreate(w http.ResponseWriter, r *http.Request) {
@@ -80,14 +121,14 @@ func (s *Server) handleAPIOrderCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := req.order()
 	if err != nil {
-		s.writeError(w, r, err)
+		s.writeOrderError(w, r, err)
 		return
 	}
 	if err := s.Orders.CreateOrder(r.Context(), o); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := newOrderJSON(o)
+	out := newCreatedOrderJSON(o)
 	if err := s.audit(r, "order.create", "order", idString(int64(o.ID)), nil, out); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -115,7 +156,7 @@ func (s *Server) handleAPIOrderBatchCreate(w http.ResponseWriter, r *http.Reques
 	for _, or := range req.Orders {
 		o, err := or.order()
 		if err != nil {
-			s.writeError(w, r, err)
+			s.writeOrderError(w, r, err)
 			return
 		}
 		os = append(os, o)
@@ -126,7 +167,7 @@ func (s *Server) handleAPIOrderBatchCreate(w http.ResponseWriter, r *http.Reques
 	}
 	out := page[orderJSON]{Items: make([]orderJSON, 0, len(os)), Total: len(os)}
 	for _, o := range os {
-		oj := newOrderJSON(o)
+		oj := newCreatedOrderJSON(o)
 		if err := s.audit(r, "order.create", "order", idString(int64(o.ID)), nil, oj); err != nil {
 			s.writeError(w, r, err)
 			return

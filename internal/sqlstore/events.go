@@ -17,6 +17,7 @@ const (
 	EventDistributorEnrolled = "distributor.enrolled"
 	EventPeriodClosed        = "period.closed"
 	EventPayoutPaid          = "payout.paid"
+	EventOrderAttributed     = "order.attributed"
 )
 
 // enqueueEvent marshals data as the event's payload and writes it to the
@@ -58,4 +59,40 @@ func enqueuePaid(ctx context.Context, tx *Tx, batch string, item int64, dist dow
 		"batch": batch, "item": item, "distributor_id": dist,
 		"amount": downline.NewMoney(amount, currency).FormatMajor(), "currency": currency,
 	})
+}
+
+// enqueueAttributed announces each new order and the distributor it is
+// credited to. One query finds whether any endpoint takes the event, so
+// that intake without subscribers pays nothing more.
+func enqueueAttributed(ctx context.Context, tx *Tx, os []*downline.Order) error {
+	if len(os) == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM webhook_endpoints WHERE active AND (','||event_types||',' LIKE '%,*,%'
+		OR ','||event_types||',' LIKE ?)`, "%,"+EventOrderAttributed+",%").Scan(&n); err != nil {
+		return fmt.Errorf("event %s: %w", EventOrderAttributed, err)
+	}
+	if n == 0 {
+		return nil
+	}
+	for _, o := range os {
+		data := map[string]any{
+			"order_id": o.ID, "external_id": o.ExternalID, "distributor_id": o.DistributorID,
+			"distributor_ref": o.DistributorRef, "purpose": o.Purpose, "period": o.Period,
+			"volume_state": o.VolumeState, "currency": o.Currency, "paid_at": o.PaidAt.UTC(),
+			"total": downline.NewMoney(o.Total(), o.Currency).FormatMajor(),
+			"cv":    downline.NewMoney(o.TotalCV(), o.Currency).FormatMajor(),
+		}
+		if o.CustomerID != 0 {
+			data["customer_id"], data["customer_ref"] = o.CustomerID, o.CustomerRef
+		}
+		if o.OriginalDistributorID != 0 {
+			data["original_distributor_id"], data["original_purpose"] = o.OriginalDistributorID, o.OriginalPurpose
+		}
+		if err := enqueueEvent(ctx, tx, EventOrderAttributed, fmt.Sprintf("order.attributed:%d", o.ID), data); err != nil {
+			return err
+		}
+	}
+	return nil
 }

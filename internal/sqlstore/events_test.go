@@ -67,3 +67,62 @@ func TestCloseEnqueuesPeriodClosed(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderEnqueuesAttributed checks that storing an order writes one
+// order.attributed delivery per subscribed endpoint ("*" included) in the
+// order's transaction, naming the credited distributor, that a retried
+// order enqueues nothing more, and that a failed batch enqueues nothing.
+func TestOrderEnqueuesAttributed(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		runWorld(t, db)
+		for _, e := range []*sqlstore.WebhookEndpoint{
+			{URL: "https://crm.example/hooks", Secret: "0123456789abcdef", EventTypes: []string{"payout.paid", "order.attributed"}, Active: true},
+			{URL: "https://all.example/hooks", Secret: "0123456789abcdef", EventTypes: []string{"period.closed", "*"}, Active: true},
+			{URL: "https://erp.example/hooks", Secret: "0123456789abcdef", EventTypes: []string{"period.closed"}, Active: true},
+		} {
+			if err := db.CreateWebhookEndpoint(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		due := func() []sqlstore.WebhookDelivery {
+			t.Helper()
+			ds, err := db.DueWebhookDeliveries(ctx, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ds
+		}
+		runOrder(t, db, "INV-1", time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC))
+		runOrder(t, db, "INV-1", time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)) // retry: no-op
+		bad := &downline.Order{ExternalID: "INV-2", CustomerRef: "C-1", Purpose: downline.PurposeCustomerDirect, Currency: "EUR",
+			PaidAt: time.Date(2026, 1, 11, 12, 0, 0, 0, time.UTC), Lines: []*downline.OrderLine{{ProductRef: "NOPE", Quantity: 1}}}
+		if err := db.CreateOrder(ctx, bad); err == nil {
+			t.Fatal("order of an unknown product stored")
+		}
+		ds := due()
+		if len(ds) != 2 {
+			t.Fatalf("deliveries = %d, want 2 (crm and the catch-all)", len(ds))
+		}
+		o, _ := db.FindOrderByExternalID(ctx, "INV-1")
+		b := distID(t, db, "B")
+		for _, d := range ds {
+			var ev struct {
+				ID   string `json:"id"`
+				Type string `json:"type"`
+				Data struct {
+					OrderID       int64  `json:"order_id"`
+					DistributorID int64  `json:"distributor_id"`
+					CustomerRef   string `json:"customer_ref"`
+					Total         string `json:"total"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal(d.Payload, &ev); err != nil {
+				t.Fatal(err)
+			}
+			if d.EventType != sqlstore.EventOrderAttributed || ev.Type != "order.attributed" || ev.Data.OrderID != int64(o.ID) ||
+				ev.Data.DistributorID != int64(b) || ev.Data.CustomerRef != "C-1" || ev.Data.Total != "1000.00" {
+				t.Errorf("delivery %s: %+v, want order %d credited to B %d for 1000.00", d.EndpointURL, ev, o.ID, b)
+			}
+		}
+	})
+}

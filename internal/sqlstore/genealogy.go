@@ -109,8 +109,14 @@ func (db *DB) UpdateDistributor(ctx context.Context, id downline.DistributorID, 
 }
 
 // MoveDistributor changes sponsor or placement from the current period on.
-// A move that would put the distributor under itself is CodeConflict.
+// A move that would put the distributor under itself is CodeConflict, and
+// is flagged for review (flagCycleAttempt, risk.go).
 func (db *DB) MoveDistributor(ctx context.Context, id downline.DistributorID, move downline.DistributorMove) (*downline.Distributor, error) {
+	d, err := db.moveDistributor(ctx, id, move)
+	return d, db.flagCycleAttempt(ctx, err)
+}
+
+func (db *DB) moveDistributor(ctx context.Context, id downline.DistributorID, move downline.DistributorMove) (*downline.Distributor, error) {
 	tx, err := db.beginTx(ctx, true)
 	if err != nil {
 		return nil, err
@@ -212,8 +218,8 @@ func checkNoCycle(ctx context.Context, tx *Tx, d *downline.Distributor, newParen
 		return fmt.Errorf("move distributor %d: upline walk: %w", d.ID, err)
 	}
 	if n > 0 {
-		return downline.Errorf(downline.CodeConflict, "distributor %q: moving it under %s %d would make it its own upline",
-			d.ExternalID, what, newParent)
+		return &cycleAttempt{err: downline.Errorf(downline.CodeConflict, "distributor %q: moving it under %s %d would make it its own upline",
+			d.ExternalID, what, newParent), distributor: d.ID, parent: newParent, what: what}
 	}
 	return nil
 }

@@ -65,6 +65,9 @@ func findOrders(ctx context.Context, tx *Tx, f downline.OrderFilter) ([]*downlin
 	if f.Status != nil {
 		w.add("o.status = ?", *f.Status)
 	}
+	if f.VolumeState != nil {
+		w.add("o.volume_state = ?", *f.VolumeState)
+	}
 	if f.Period != nil {
 		w.add("o.period = ?", *f.Period)
 	}
@@ -102,7 +105,8 @@ func findOrdersByIDs(ctx context.Context, tx *Tx, ids []downline.OrderID) ([]*do
 
 func findOrdersWhere(ctx context.Context, tx *Tx, w *where, limit, offset int) ([]*downline.Order, int, error) {
 	rows, err := tx.query(ctx, `SELECT o.id, o.external_id, o.distributor_id, d.external_id, o.customer_id,
-		COALESCE(c.external_id, ''), o.purpose, o.currency, o.paid_at, o.status, o.period, o.created_at, COUNT(*) OVER ()
+		COALESCE(c.external_id, ''), o.purpose, o.currency, o.paid_at, o.status, o.period, o.volume_state, o.payment_fingerprint,
+		o.original_distributor_id, o.original_purpose, o.created_at, COUNT(*) OVER ()
 		FROM orders o JOIN distributors d ON d.id = o.distributor_id LEFT JOIN customers c ON c.id = o.customer_id`+
 		w.String()+` ORDER BY o.id`+page(limit, offset), w.args...)
 	if err != nil {
@@ -114,13 +118,14 @@ func findOrdersWhere(ctx context.Context, tx *Tx, w *where, limit, offset int) (
 	total := 0
 	for rows.Next() {
 		var o downline.Order
-		var cust sql.NullInt64
+		var cust, orig sql.NullInt64
 		var paid, created int64
 		if err := rows.Scan(&o.ID, &o.ExternalID, &o.DistributorID, &o.DistributorRef, &cust, &o.CustomerRef,
-			&o.Purpose, &o.Currency, &paid, &o.Status, &o.Period, &created, &total); err != nil {
+			&o.Purpose, &o.Currency, &paid, &o.Status, &o.Period, &o.VolumeState, &o.PaymentFingerprint,
+			&orig, &o.OriginalPurpose, &created, &total); err != nil {
 			return nil, 0, fmt.Errorf("find orders: %w", err)
 		}
-		o.CustomerID = downline.CustomerID(cust.Int64)
+		o.CustomerID, o.OriginalDistributorID = downline.CustomerID(cust.Int64), downline.DistributorID(orig.Int64)
 		o.PaidAt, o.CreatedAt = decodeTime(paid), decodeTime(created)
 		os = append(os, &o)
 		byID[o.ID] = &o
@@ -179,6 +184,10 @@ func orderDigest(o *downline.Order) string {
 	d.int(int64(len(o.Lines)))
 	for _, l := range o.Lines {
 		d.str(l.ProductRef).int(l.Quantity).int(l.UnitPrice).int(l.CV).int(l.QV)
+	}
+	if o.PaymentFingerprint != "" || o.BillingAddress != "" {
+		// Only then, so that the digests of orders without them stay.
+		d.str(o.PaymentFingerprint).str(addressHash(o.BillingAddress))
 	}
 	return d.sum()
 }
@@ -393,6 +402,16 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 		inBatch[o.ExternalID], digests[o] = o, dig
 		fresh = append(fresh, o)
 	}
+	flags, err := in.reclassifyCircular(ctx, fresh)
+	if err != nil {
+		return fmt.Errorf("create orders: circularity check: %w", err)
+	}
+	if err := in.applyHolds(ctx, fresh); err != nil {
+		return err
+	}
+	if err := in.checkResaleOrders(ctx, fresh); err != nil {
+		return err
+	}
 	rows := make([][]any, len(fresh))
 	for i, o := range fresh {
 		var total, totalCV int64
@@ -401,10 +420,12 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 			totalCV += l.TotalCV()
 		}
 		rows[i] = []any{o.ExternalID, o.DistributorID, nullID(o.CustomerID), o.Purpose, o.Currency, encodeTime(o.PaidAt),
-			o.Period, o.Status, total, totalCV, digests[o], encodeTime(in.tx.now)}
+			o.Period, o.Status, o.VolumeState, o.PaymentFingerprint, addressHash(o.BillingAddress),
+			nullID(o.OriginalDistributorID), o.OriginalPurpose, total, totalCV, digests[o], encodeTime(in.tx.now)}
 	}
 	err = insertRows(ctx, in.tx, "orders", []string{"external_id", "distributor_id", "customer_id", "purpose", "currency",
-		"paid_at", "period", "status", "total_amount", "total_cv", "digest", "created_at"}, rows, "RETURNING id, external_id",
+		"paid_at", "period", "status", "volume_state", "payment_fingerprint", "billing_address_hash",
+		"original_distributor_id", "original_purpose", "total_amount", "total_cv", "digest", "created_at"}, rows, "RETURNING id, external_id",
 		func(rs *sql.Rows) error {
 			var id downline.OrderID
 			var ext string
@@ -430,6 +451,17 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 		"cv", "qv", "amount", "total_cv", "total_qv", "refunded_amount", "refunded_cv", "refunded_qv"}, lines, "", nil)
 	if err != nil {
 		return fmt.Errorf("create orders: lines: %w", mapError(err, "an order line of the batch"))
+	}
+	if err := enqueueAttributed(ctx, in.tx, fresh); err != nil {
+		return fmt.Errorf("create orders: %w", err)
+	}
+	for _, o := range fresh {
+		if f := flags[o]; f != nil {
+			f.OrderID = o.ID
+			if err := addRiskFlag(ctx, in.tx, f); err != nil {
+				return fmt.Errorf("create orders: %w", err)
+			}
+		}
 	}
 	if len(reload) > 0 {
 		found, err := findOrdersByIDs(ctx, in.tx, reloadIDs)

@@ -328,25 +328,46 @@ func (db *DB) HoldSelfDealing(ctx context.Context, customer downline.CustomerID,
 	return h, tx.Commit()
 }
 
-// AcknowledgeSelfDealing releases hold id, recording who acknowledged.
-// The caller has verified the signed link and the person (attribution.
-// VerifyAckToken, CheckAcknowledger). Returns CodeNotFound, and
-// CodeConflict when already acknowledged.
+// AcknowledgeSelfDealing releases hold id, recording who acknowledged,
+// and in the same transaction releases the volume of the orders held under
+// it (TX-11) into the period the late-volume rule picks: each order's own
+// period while it is open, else the first open period. The caller has
+// verified the signed link and the person (attribution.VerifyAckToken,
+// CheckAcknowledger). The same acknowledgement again is a no-op; returns
+// CodeNotFound, and CodeConflict when someone else already acknowledged.
 func (db *DB) AcknowledgeSelfDealing(ctx context.Context, id int64, name, email string) error {
 	tx, err := db.beginTx(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	gate, err := openPeriodGate(ctx, tx)
+	if err != nil {
+		return err
+	}
 	h, err := findHold(ctx, tx, `id = ?`, id)
 	if err != nil {
 		return err
 	}
 	if !h.AcknowledgedAt.IsZero() {
+		if h.AckName == name && strings.EqualFold(h.AckEmail, email) {
+			return nil
+		}
 		return downline.Errorf(downline.CodeConflict, "This relationship was already acknowledged.")
 	}
-	if _, err := tx.exec(ctx, `UPDATE selfdealing_holds SET acknowledged_at = ?, ack_name = ?, ack_email = ? WHERE id = ?`,
-		encodeTime(tx.now), name, email, id); err != nil {
+	res, err := tx.exec(ctx, `UPDATE selfdealing_holds SET acknowledged_at = ?, ack_name = ?, ack_email = ?
+		WHERE id = ? AND acknowledged_at IS NULL`, encodeTime(tx.now), name, email, id)
+	if err != nil {
+		return fmt.Errorf("acknowledge hold %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return downline.Errorf(downline.CodeConflict, "This relationship was already acknowledged.")
+	}
+	vols := newVolumeBatch()
+	if _, err := releaseHeld(ctx, tx, holdKey{h.CustomerID, h.DistributorID}, gate, vols); err != nil {
+		return fmt.Errorf("acknowledge hold %d: %w", id, err)
+	}
+	if err := vols.flush(ctx, tx); err != nil {
 		return fmt.Errorf("acknowledge hold %d: %w", id, err)
 	}
 	return tx.Commit()

@@ -165,8 +165,11 @@ func TestCouponsMovesAndHolds(t *testing.T) {
 		if held, _ := db.IsHeld(ctx, c, r); held {
 			t.Error("IsHeld = true after acknowledgement")
 		}
-		if err := db.AcknowledgeSelfDealing(ctx, h.ID, "Pat", "pat@gamma.example"); downline.ErrorCode(err) != downline.CodeConflict {
-			t.Errorf("second acknowledgement = %v, want conflict", err)
+		if err := db.AcknowledgeSelfDealing(ctx, h.ID, "Pat", "pat@gamma.example"); err != nil {
+			t.Errorf("the same acknowledgement again = %v, want a no-op", err)
+		}
+		if err := db.AcknowledgeSelfDealing(ctx, h.ID, "Sam", "sam@gamma.example"); downline.ErrorCode(err) != downline.CodeConflict {
+			t.Errorf("another acknowledgement = %v, want conflict", err)
 		}
 	})
 }

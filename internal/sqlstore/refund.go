@@ -165,6 +165,7 @@ type refundOrder struct {
 	customer    downline.CustomerID
 	purpose     downline.OrderPurpose
 	paidAt      int64
+	held        bool // pending acknowledgement (TX-11): no volume to take back
 	lines       []refundableLine
 }
 
@@ -176,12 +177,12 @@ type refundableLine struct {
 func findRefundOrder(ctx context.Context, tx *Tx, what string, id downline.OrderID, ref string) (*refundOrder, error) {
 	o := &refundOrder{}
 	var cust sql.NullInt64
-	q := `SELECT id, external_id, distributor_id, customer_id, purpose, paid_at FROM orders WHERE `
+	q := `SELECT id, external_id, distributor_id, customer_id, purpose, paid_at, volume_state = 'pending_ack' FROM orders WHERE `
 	var err error
 	if id != 0 {
-		err = tx.queryRow(ctx, q+`id = ?`, id).Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &o.paidAt)
+		err = tx.queryRow(ctx, q+`id = ?`, id).Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &o.paidAt, &o.held)
 	} else {
-		err = tx.queryRow(ctx, q+`external_id = ?`, ref).Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &o.paidAt)
+		err = tx.queryRow(ctx, q+`external_id = ?`, ref).Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &o.paidAt, &o.held)
 	}
 	if err == sql.ErrNoRows {
 		if id != 0 {
@@ -311,8 +312,8 @@ func createRefund(ctx context.Context, tx *Tx, r *downline.Refund, vols *volumeB
 		cv += l.CV
 	}
 	err = tx.queryRow(ctx, `INSERT INTO refunds (external_id, order_id, refunded_at, period, reason, full_refund, amount,
-		cv, digest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.ExternalID, o.id,
-		encodeTime(r.RefundedAt), r.Period, r.Reason, r.Full, amount, cv, dig, encodeTime(tx.now)).Scan(&r.ID)
+		cv, held, digest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.ExternalID, o.id,
+		encodeTime(r.RefundedAt), r.Period, r.Reason, r.Full, amount, cv, o.held, dig, encodeTime(tx.now)).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", what, mapError(err, what))
 	}
@@ -337,6 +338,18 @@ func createRefund(ctx context.Context, tx *Tx, r *downline.Refund, vols *volumeB
 		WHERE l.order_id = orders.id AND (l.refunded_amount < l.amount OR l.refunded_cv < l.total_cv
 		OR l.refunded_qv < l.total_qv)) THEN 'partially_refunded' ELSE 'refunded' END WHERE id = ?`, o.id); err != nil {
 		return fmt.Errorf("create %s: order status: %w", what, err)
+	}
+	if o.held {
+		// Re-read the volume state now that the order row is locked: an
+		// acknowledgement (TX-11) may have released the order meanwhile.
+		if err := tx.queryRow(ctx, `SELECT volume_state = 'pending_ack' FROM orders WHERE id = ?`, o.id).Scan(&o.held); err != nil {
+			return fmt.Errorf("create %s: volume state: %w", what, err)
+		}
+		if !o.held {
+			if _, err := tx.exec(ctx, `UPDATE refunds SET held = FALSE WHERE id = ?`, r.ID); err != nil {
+				return fmt.Errorf("create %s: %w", what, err)
+			}
+		}
 	}
 	vols.addRefund(o, r.Period, lines)
 	r.CreatedAt = tx.now

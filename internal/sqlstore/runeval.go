@@ -202,8 +202,7 @@ func loadVolumes(ctx context.Context, tx *Tx, p *compplan.Plan, period string, a
 		if err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT distributor_id, COUNT(DISTINCT customer_id) FROM customer_activity
-			WHERE period >= ? AND period <= ? GROUP BY distributor_id ORDER BY distributor_id`, first, period)
+		rows, err := tx.query(ctx, activeCustomersSQL, first, period)
 		if err != nil {
 			return fmt.Errorf("active customers %s: %w", period, err)
 		}
@@ -318,7 +317,7 @@ func fastStartVolumes(ctx context.Context, tx *Tx, p *compplan.Plan, period stri
 		return nil, nil
 	}
 	rows, err := tx.query(ctx, `SELECT o.distributor_id, SUM(o.total_cv) FROM orders o JOIN distributors d ON d.id = o.distributor_id
-		WHERE o.period = ? AND o.purpose IN ('customer_direct', 'receipted_resale')
+		WHERE o.period = ? AND o.purpose IN ('customer_direct', 'receipted_resale') AND o.volume_state <> 'pending_ack'
 		AND o.paid_at >= d.joined_at AND o.paid_at < d.joined_at + ?
 		GROUP BY o.distributor_id ORDER BY o.distributor_id`, period, int64(days)*86400*1e6)
 	if err != nil {
@@ -345,7 +344,7 @@ func refundedClosedOrders(ctx context.Context, tx *Tx, period string) ([]refunde
 	rows, err := tx.query(ctx, `SELECT r.id, r.external_id, o.id, o.distributor_id, o.period, o.purpose,
 		o.customer_id IS NOT NULL, SUM(rl.amount), SUM(rl.cv), SUM(rl.qv)
 		FROM refunds r JOIN orders o ON o.id = r.order_id JOIN refund_lines rl ON rl.refund_id = r.id
-		WHERE r.period = ? AND o.period < ?
+		WHERE r.period = ? AND o.period < ? AND NOT r.held
 		AND EXISTS (SELECT 1 FROM commission_runs c WHERE c.period = o.period AND c.kind = 'close')
 		GROUP BY r.id, r.external_id, o.id, o.distributor_id, o.period, o.purpose, o.customer_id
 		ORDER BY r.id`, period, period)

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/downline/downline"
+	"github.com/downline/downline/compliance"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers driver "pgx"
 	_ "modernc.org/sqlite"             // registers driver "sqlite"
 )
@@ -37,6 +38,11 @@ type DB struct {
 	// current period" of moves and status changes. Tests replace it; it
 	// defaults to time.Now.
 	Now func() time.Time
+
+	// ResaleGuard, when set, refuses resale-stock orders that fail the
+	// TX-10 inventory-loading guard with these parameters (intake.go). nil
+	// turns the guard off, as for imports of historical orders.
+	ResaleGuard *compliance.Params
 
 	dialect Dialect
 	dsn     string

@@ -74,24 +74,48 @@ func addVolume(v *downline.PeriodVolume, purpose downline.OrderPurpose, hasCusto
 	}
 }
 
-// addOrder adds a new order's volume to the period of its PaidAt.
+// addOrder adds a new order's volume to the period of its PaidAt. An
+// order pending acknowledgement (TX-11) adds its revenue and its count
+// only; addReleased adds the rest when it is released.
 func (b *volumeBatch) addOrder(o *downline.Order) {
 	v := b.delta(o.Period, o.DistributorID)
+	held := o.VolumeState == downline.VolumePendingAck
 	for _, l := range o.Lines {
-		addVolume(v, o.Purpose, o.CustomerID != 0, 1, l.Amount(), l.TotalCV(), l.TotalQV())
+		cv, qv := l.TotalCV(), l.TotalQV()
+		if held {
+			cv, qv = 0, 0
+		}
+		addVolume(v, o.Purpose, o.CustomerID != 0, 1, l.Amount(), cv, qv)
 	}
 	v.Orders++
-	if o.Purpose.HasCustomer() {
+	if o.Purpose.HasCustomer() && !held {
 		v.CustomerOrders++
 		b.activity[activityKey{o.Period, o.DistributorID, o.CustomerID}] = true
 	}
 }
 
-// addRefund subtracts a refund's volume in the refund's period.
+// addReleased adds the volume of a held order, released on
+// acknowledgement, to period: what addOrder left out.
+func (b *volumeBatch) addReleased(period string, k holdKey, purpose downline.OrderPurpose, cv, qv int64) {
+	v := b.delta(period, k.distributor)
+	addVolume(v, purpose, true, 1, 0, cv, qv)
+	if cv > 0 || qv > 0 {
+		v.CustomerOrders++
+		b.activity[activityKey{period, k.distributor, k.customer}] = true
+	}
+}
+
+// addRefund subtracts a refund's volume in the refund's period. A refund of
+// an order pending acknowledgement takes back its revenue only: its volume
+// was never added.
 func (b *volumeBatch) addRefund(o *refundOrder, period string, lines []downline.RefundLine) {
 	v := b.delta(period, o.distributor)
 	for _, l := range lines {
-		addVolume(v, o.purpose, o.customer != 0, -1, l.Amount, l.CV, l.QV)
+		cv, qv := l.CV, l.QV
+		if o.held {
+			cv, qv = 0, 0
+		}
+		addVolume(v, o.purpose, o.customer != 0, -1, l.Amount, cv, qv)
 	}
 }
 
@@ -195,9 +219,20 @@ func (db *DB) PeriodVolumes(ctx context.Context, period string, fn func(downline
 	return nil
 }
 
+// activeCustomersSQL counts, per distributor, the distinct customers active
+// in periods [?, ?], of which at most one may employ the distributor
+// (TX-06): employers beyond the first, known from self-dealing holds on
+// the seller's own employment, are not counted.
+const activeCustomersSQL = `SELECT a.distributor_id, COUNT(DISTINCT a.customer_id) -
+	CASE WHEN COUNT(DISTINCT h.customer_id) > 1 THEN COUNT(DISTINCT h.customer_id) - 1 ELSE 0 END
+	FROM customer_activity a LEFT JOIN selfdealing_holds h ON h.customer_id = a.customer_id
+		AND h.distributor_id = a.distributor_id AND h.seller_employed
+	WHERE a.period >= ? AND a.period <= ? GROUP BY a.distributor_id ORDER BY a.distributor_id`
+
 // ActiveCustomerCounts streams, per distributor, the number of distinct
 // customers with a customer-direct or receipted-resale order paid in the
-// named period or the months-1 before it, ordered by distributor ID.
+// named period or the months-1 before it, ordered by distributor ID. At
+// most one customer that employs the distributor counts (TX-06).
 func (db *DB) ActiveCustomerCounts(ctx context.Context, period string, months int, fn func(downline.DistributorID, int) error) error {
 	if months < 1 {
 		return downline.Errorf(downline.CodeInvalid, "active customer window must be at least one month, not %d", months)
@@ -211,8 +246,7 @@ func (db *DB) ActiveCustomerCounts(ctx context.Context, period string, months in
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT distributor_id, COUNT(DISTINCT customer_id) FROM customer_activity
-		WHERE period >= ? AND period <= ? GROUP BY distributor_id ORDER BY distributor_id`, first, period)
+	rows, err := tx.query(ctx, activeCustomersSQL, first, period)
 	if err != nil {
 		return fmt.Errorf("active customers %s: %w", period, err)
 	}
