@@ -431,23 +431,38 @@ func clawbackLines(ctx context.Context, tx *Tx, refunded []refundedOrder) ([]cla
 		}
 		slices.Sort(order)
 		for _, e := range order {
-			err := scanRunLines(ctx, tx, runID, e, func(_ downline.DistributorID, _ int64, ls []downline.CommissionLine) error {
-				paid := paidShares(ls)
-				for _, l := range ls {
-					if _, want := rl.bySource[l.Source]; !want || l.Amount <= 0 || (l.Kind != "direct" && l.Kind != "unilevel") {
-						continue
-					}
-					if bi := rl.plan.BonusIndex(l.Bonus); bi < 0 || !hasBasis(rl.plan.Bonuses[bi].Basis, compplan.BasisCuV) {
-						continue
-					}
-					share := paid[l.Bonus]
-					rl.bySource[l.Source] = append(rl.bySource[l.Source], paidLine{line: l, share: share,
-						left: mulRound([]int64{l.Amount, share.Num}, []int64{share.Den}, false)})
+			// One earner's row: sum each bonus's positive lines and cap
+			// adjustments (for the paid share), keep only the lines on a
+			// refunded seller's volume.
+			gross, adj := map[string]int64{}, map[string]int64{}
+			ls, err := earnerLines(ctx, tx, runID, e, func(l *downline.CommissionLine) bool {
+				switch {
+				case l.Kind == "clawback":
+					return false
+				case l.Amount < 0:
+					adj[l.Bonus] += l.Amount
+					return false
+				case l.Amount == 0 || (l.Kind != "direct" && l.Kind != "unilevel"):
+					gross[l.Bonus] += l.Amount
+					return false
 				}
-				return nil
+				gross[l.Bonus] += l.Amount
+				_, want := rl.bySource[l.Source]
+				return want
 			})
 			if err != nil {
 				return nil, err
+			}
+			for _, l := range ls {
+				if bi := rl.plan.BonusIndex(l.Bonus); bi < 0 || !hasBasis(rl.plan.Bonuses[bi].Basis, compplan.BasisCuV) {
+					continue
+				}
+				share := compplan.Rate{Num: 1, Den: 1}
+				if a := adj[l.Bonus]; a < 0 {
+					share = compplan.Rate{Num: max(gross[l.Bonus]+a, 0), Den: gross[l.Bonus]}
+				}
+				rl.bySource[l.Source] = append(rl.bySource[l.Source], paidLine{line: l, share: share,
+					left: mulRound([]int64{l.Amount, share.Num}, []int64{share.Den}, false)})
 			}
 		}
 	}
@@ -488,30 +503,6 @@ type paidLine struct {
 	left  int64
 }
 
-// paidShares returns, per bonus, paid/computed of one earner's lines:
-// the positive lines' sum plus the (negative) cap adjustment lines over
-// the positive lines' sum; 1/1 for a bonus without an adjustment.
-func paidShares(ls []downline.CommissionLine) map[string]compplan.Rate {
-	gross, adj := map[string]int64{}, map[string]int64{}
-	for _, l := range ls {
-		switch {
-		case l.Kind == "clawback":
-		case l.Amount > 0:
-			gross[l.Bonus] += l.Amount
-		case l.Amount < 0:
-			adj[l.Bonus] += l.Amount
-		}
-	}
-	m := make(map[string]compplan.Rate, len(gross))
-	for b, g := range gross {
-		m[b] = compplan.Rate{Num: max(g+adj[b], 0), Den: g}
-		if adj[b] == 0 {
-			m[b] = compplan.Rate{Num: 1, Den: 1}
-		}
-	}
-	return m
-}
-
 // mulRound returns the product of nums over the product of dens, rounded
 // once half away from zero (round) or down (floor), exactly: the clawback
 // of a capped line multiplies four fractions, too many for 64 bits.
@@ -538,6 +529,21 @@ func mulRound(nums, dens []int64, round bool) int64 {
 		q.Neg(q)
 	}
 	return q.Int64()
+}
+
+// earnerLines returns the lines of one earner in a run that keep accepts
+// (keep sees every line).
+func earnerLines(ctx context.Context, tx *Tx, run downline.RunID, earner downline.DistributorID,
+	keep func(*downline.CommissionLine) bool) ([]downline.CommissionLine, error) {
+	var blob []byte
+	err := tx.queryRow(ctx, `SELECT lines FROM run_distributors WHERE run_id = ? AND distributor_id = ?`, run, earner).Scan(&blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lines of run %d, distributor %d: %w", run, earner, err)
+	}
+	return decodeLinesIf(run, earner, blob, keep)
 }
 
 // uplineAt returns d and its sponsor upline as they stood at the end of
