@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/downline/downline"
+	dlhttp "github.com/downline/downline/internal/http"
+	"github.com/downline/downline/internal/sqlstore"
 	"github.com/downline/downline/internal/sqlstore/sqlstoretest"
 )
 
@@ -20,7 +22,7 @@ import (
 // EU = 480 / 1,600 = 0.3 < 0.8 and f = 0.3 / 0.8 = 3/8 (compliance.md
 // TX-07 (a)).
 func TestAPIRunGateFacts(t *testing.T) {
-	f := newFixture(t)
+	f := newFixture(t, func(s *dlhttp.Server) { s.Web = newWebServer(s.Runs.(*sqlstore.DB)).Web })
 	if err := f.db.CreateOrder(ctx, &downline.Order{ExternalID: "P-A", DistributorRef: "A", Purpose: downline.PurposePersonalUse,
 		Currency: "EUR", PaidAt: sqlstoretest.Now.Add(-time.Hour), Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: 10, UnitPrice: 10000}}}); err != nil {
 		t.Fatal(err)
@@ -62,10 +64,15 @@ bonuses:
 		t.Errorf("run list = %+v; want one run scaled by TX-07", list.Items)
 	}
 
-	// The back office says so on the periods page and the period page.
+	// The back office says so on the periods page and the period page;
+	// once closed, the compliance dashboard raises an alert (RP-03) and the
+	// income disclosure statement notes the period (RP-01).
+	admin.call("POST", "/api/v1/runs", http.StatusCreated, map[string]any{"period": "2026-03", "kind": "close"})
 	for path, want := range map[string][]string{
-		"/admin/periods":         {"scaled by TX-07"},
-		"/admin/periods/2026-03": {"TX-07: company end-user tests failed", "f = "},
+		"/admin/periods":                     {"scaled by TX-07"},
+		"/admin/periods/2026-03":             {"TX-07: company end-user tests failed", "f = 3/8 (37.5%)"},
+		"/admin/compliance":                  {"TX-07 company test failed in 2026-03", "37.5 %"},
+		"/admin/income-disclosure?year=2026": {"In 2026-03 (f = 37.5 %) the company-level end-user tests (TX-07) failed"},
 	} {
 		req, err := http.NewRequest("GET", f.ts.URL+path, nil)
 		if err != nil {
