@@ -226,3 +226,46 @@ func TestClawbackOfCappedPay(t *testing.T) {
 		}
 	})
 }
+
+// TestClawbackAfterMove: the clawback of an override goes to the upline
+// the closed run paid, not the seller's sponsor today. runWorld: A
+// sponsors B; January pays A 6 % × 1,000.00 = 60.00 on B's sale. B then
+// moves under X (effective March, the store clock's period); a quarter of
+// the order refunded in March claws back 250.00 × 20 % = 50.00 from B and
+// 250.00 × 6 % = 15.00 from A, nothing from X.
+func TestClawbackAfterMove(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		runWorld(t, db)
+		mustDistributors(t, db, dist("X", ""))
+		runOrder(t, db, "O-1", time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC))
+		opts := downline.RunOptions{HoldDays: -1}
+		for _, p := range []string{"2026-01", "2026-02"} {
+			if _, err := db.CloseRun(ctx, p, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, err := db.FindDistributorByExternalID(ctx, "B")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := db.FindDistributorByExternalID(ctx, "X")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.MoveDistributor(ctx, b.ID, downline.DistributorMove{SponsorID: &x.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := runRefund(db, "R-1", "O-1", 25000, time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		run, err := db.CloseRun(ctx, "2026-03", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := earnerTotals(t, db, run.ID)
+		if got["B/clawback"] != -5000 || got["A/clawback"] != -1500 || got["X/clawback"] != 0 {
+			t.Errorf("March clawbacks %v; want B -50.00, A -15.00, X none", got)
+		}
+	})
+}
