@@ -22,7 +22,10 @@ import (
 // EU = 480 / 1,600 = 0.3 < 0.8 and f = 0.3 / 0.8 = 3/8 (compliance.md
 // TX-07 (a)).
 func TestAPIRunGateFacts(t *testing.T) {
-	f := newFixture(t, func(s *dlhttp.Server) { s.Web = newWebServer(s.Runs.(*sqlstore.DB)).Web })
+	f := newFixture(t, func(s *dlhttp.Server) {
+		ws := newWebServer(s.Runs.(*sqlstore.DB))
+		s.Web.Standings, s.Web.PlanVersion = ws.Web.Standings, ws.Web.PlanVersion
+	})
 	if err := f.db.CreateOrder(ctx, &downline.Order{ExternalID: "P-A", DistributorRef: "A", Purpose: downline.PurposePersonalUse,
 		Currency: "EUR", PaidAt: sqlstoretest.Now.Add(-time.Hour), Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: 10, UnitPrice: 10000}}}); err != nil {
 		t.Fatal(err)
