@@ -483,6 +483,7 @@ func clawbackLines(ctx context.Context, tx *Tx, refunded []refundedOrder) ([]cla
 				continue
 			}
 			p.left -= amt
+			l.ScaleNum, l.ScaleDen = explainedScale(l, p.share)
 			l.Kind, l.Basis, l.Amount, l.Withheld = "clawback", r.cv, -amt, ""
 			l.RefundID, l.OrderID = r.refund, r.order
 			c.lines = append(c.lines, l)
@@ -501,6 +502,22 @@ type paidLine struct {
 	line  downline.CommissionLine
 	share compplan.Rate
 	left  int64
+}
+
+// explainedScale returns the scale a clawback line states, so that
+// basis × rate × scale is its amount: the line's scale times the paid
+// share, in lowest terms; the line's own scale when that does not fit in
+// 64 bits.
+func explainedScale(l downline.CommissionLine, share compplan.Rate) (int64, int64) {
+	if share.Num == share.Den {
+		return l.ScaleNum, l.ScaleDen
+	}
+	r := new(big.Rat).SetFrac(big.NewInt(l.ScaleNum), big.NewInt(l.ScaleDen))
+	r.Mul(r, new(big.Rat).SetFrac(big.NewInt(share.Num), big.NewInt(share.Den)))
+	if !r.Num().IsInt64() || !r.Denom().IsInt64() {
+		return l.ScaleNum, l.ScaleDen
+	}
+	return r.Num().Int64(), r.Denom().Int64()
 }
 
 // mulRound returns the product of nums over the product of dens, rounded

@@ -216,6 +216,13 @@ func TestClawbackOfCappedPay(t *testing.T) {
 		got := map[string]int64{}
 		for _, l := range ls {
 			got[strconv.FormatInt(int64(l.RefundID), 10)+"/"+strconv.FormatInt(int64(l.Earner), 10)] += l.Amount
+			if l.RefundID == 1 {
+				// The line explains itself: 40 % × 500.00 × 3/4 = 150.00.
+				want := "clawback of 40 % of 500.00 EUR from distributor 1 × 3/4 (the share paid after scaling and caps) refunded (refund 1 of order 2) = -150.00 EUR"
+				if e := l.Explain("EUR"); e != want {
+					t.Errorf("explanation %q, want %q", e, want)
+				}
+			}
 		}
 		want := map[string]int64{"1/1": -15000, "2/1": -15000, "3/2": -10000}
 		if diff := cmp.Diff(want, got); diff != "" {
