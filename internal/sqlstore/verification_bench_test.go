@@ -14,14 +14,15 @@ import (
 // (clawbackLines). Size from DOWNLINE_BENCH_DISTRIBUTORS (default
 // 20,000), as BenchmarkClose.
 //
-// Measured 2026-11-28 on the shared 2-core machine, 8 lines reversed.
-// Scanning the whole closed run (about 11 µs per distributor): 20,000
-// distributors SQLite 295 ms, PostgreSQL 560 ms; 100,000 SQLite 976 ms.
-// Reading only the seller's upline rows at the period's end and decoding
-// only their lines on the seller: 20,000 SQLite 9.8 ms, PostgreSQL
-// 15 ms; 100,000 SQLite 78 ms. What is left is linear in the lines of the
-// upline rows: in this random tree the root's row holds lines on most of
-// its seven-level subtree, so the cost still grows with the run, about 13
+// Measured 2026-11-28 on the shared 2-core machine (other work running,
+// so ±50 %), 8 lines reversed. Scanning the whole closed run (about 11 µs
+// per distributor): 20,000 distributors SQLite 295 ms, PostgreSQL 560 ms;
+// 100,000 SQLite 1.07 s, PostgreSQL 0.83 s. Reading only the seller's
+// upline rows at the period's end and decoding only their lines on the
+// seller: 20,000 SQLite 10 ms, PostgreSQL 15 ms; 100,000 SQLite 21–78 ms,
+// PostgreSQL 45 ms. What is left is linear in the lines of the upline
+// rows: in this random tree the root's row holds lines on most of its
+// seven-level subtree, so the cost still grows with the run, 20 to 50
 // times more slowly.
 func BenchmarkVerificationReversal(b *testing.B) {
 	n := benchEnv("DOWNLINE_BENCH_DISTRIBUTORS", 20000)
