@@ -75,6 +75,7 @@ bonuses:
 		"/admin/periods":                     {"scaled by TX-07"},
 		"/admin/periods/2026-03":             {"TX-07: company end-user tests failed", "f = 3/8 (37.5%)"},
 		"/admin/compliance":                  {"TX-07 company test failed in 2026-03", "37.5 %"},
+		"/admin":                             {"TX-07 company test failed in 2026-03: multi-level pay multiplied by 37.5 %"},
 		"/admin/income-disclosure?year=2026": {"In 2026-03 (f = 37.5 %) the company-level end-user tests (TX-07) failed"},
 	} {
 		req, err := http.NewRequest("GET", f.ts.URL+path, nil)
