@@ -201,7 +201,13 @@ func (l *CommissionLine) Explain(currency string) string {
 			s += " (paid as level " + strconv.Itoa(l.CompressedLevel) + " after compression)"
 		}
 	}
-	if l.ScaleDen > 0 && l.ScaleNum != l.ScaleDen {
+	switch {
+	case l.ScaleDen <= 0 || l.ScaleNum == l.ScaleDen:
+	case l.Kind == "clawback":
+		// A clawback's scale is the line's scale times the share of its
+		// bonus the earner was paid after caps.
+		s += " × " + formatFraction(l.ScaleNum, l.ScaleDen) + " (the share paid after scaling and caps)"
+	default:
 		s += ", scaled by " + formatFraction(l.ScaleNum, l.ScaleDen) + " for the payout cap"
 	}
 	switch {

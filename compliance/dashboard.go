@@ -1,5 +1,10 @@
 package compliance
 
+import (
+	"slices"
+	"strings"
+)
+
 // Level is the outcome of comparing a figure with its thresholds.
 type Level string
 
@@ -42,6 +47,18 @@ type DashboardInput struct {
 	LeftWithin12, Joined12 int
 	// Verification holds the period's receipt verification counts (TX-02).
 	Verification VerificationFigures
+	// CompanyTests lists the closed periods of the window whose TX-07
+	// company-level tests failed; each raises an alert row.
+	CompanyTests []CompanyTestEvent
+}
+
+// CompanyTestEvent is a closed period whose TX-07 company-level end-user
+// tests failed for the trailing 12 months, so that its multi-level pay
+// was multiplied by Factor (f = min(EU/eu_min, CSH/csh_min, 1)). TX-07
+// asks for an alert to the compliance officer and a note in the IDS.
+type CompanyTestEvent struct {
+	Period string
+	Factor Ratio
 }
 
 // VerificationFigures counts a period's receipt verification (TX-02):
@@ -137,7 +154,24 @@ func Dashboard(in DashboardInput, p Params) []KPI {
 		out = append(out, KPI{ID: r.id, Name: r.name, Formula: r.formula, Value: r.v,
 			Level: r.th.level(r.v), Threshold: r.text, Anchor: r.anchor})
 	}
-	return append(out, VerificationKPIs(in.Verification, p)...)
+	out = append(out, VerificationKPIs(in.Verification, p)...)
+	return append(out, CompanyTestAlerts(in.CompanyTests, p)...)
+}
+
+// CompanyTestAlerts returns one BLOCK row per period whose TX-07 company
+// tests failed, newest first: its value is the factor f that scaled the
+// period's multi-level pay.
+func CompanyTestAlerts(evs []CompanyTestEvent, p Params) []KPI {
+	evs = slices.Clone(evs)
+	slices.SortFunc(evs, func(a, b CompanyTestEvent) int { return strings.Compare(b.Period, a.Period) })
+	out := make([]KPI, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, KPI{ID: "company_test_failed", Name: "TX-07 company test failed in " + e.Period,
+			Formula: "multi-level pay × f, f = min(EU / eu_min, CSH / csh_min, 1)", Value: e.Factor, Level: LevelBlock,
+			Threshold: "EU < " + p.EUMin.Percent(0) + " or CSH < " + p.CSHMin.Percent(1) + ", trailing 12 months: alert the compliance officer",
+			Anchor:    "TX-07"})
+	}
+	return out
 }
 
 // VerificationKPIs are the receipt verification rows of the dashboard

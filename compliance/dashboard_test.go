@@ -88,3 +88,21 @@ func TestVerificationKPIs(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardCompanyTestAlerts: each period whose TX-07 company test
+// failed adds one BLOCK row valued at its factor, newest first; none adds
+// nothing.
+func TestDashboardCompanyTestAlerts(t *testing.T) {
+	base := len(Dashboard(DashboardInput{}, DefaultParams()))
+	in := DashboardInput{CompanyTests: []CompanyTestEvent{{Period: "2026-01", Factor: Frac(9625, 10000)}, {Period: "2026-03", Factor: Frac(5, 8)}}}
+	got := Dashboard(in, DefaultParams())
+	if len(got) != base+2 {
+		t.Fatalf("Dashboard returned %d rows, want %d", len(got), base+2)
+	}
+	for i, w := range []struct{ name, value string }{{"TX-07 company test failed in 2026-03", "62.5 %"}, {"TX-07 company test failed in 2026-01", "96.3 %"}} {
+		k := got[base+i]
+		if k.ID != "company_test_failed" || k.Name != w.name || k.Value.Percent(1) != w.value || k.Level != LevelBlock || k.Anchor != "TX-07" {
+			t.Errorf("alert %d = %+v, want %s at %s, BLOCK", i, k, w.name, w.value)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -60,6 +61,9 @@ type IDSInput struct {
 	RetailMarginTracked bool
 	// UntrackedMonthly is the illustrative untracked monthly cost.
 	UntrackedMonthly int64
+	// CompanyTests lists the periods of the year whose TX-07 company tests
+	// failed and scaled multi-level pay; the statement notes them.
+	CompanyTests []CompanyTestEvent
 	// Provenance of the figures.
 	PlanVersions []string
 	DatasetHash  string
@@ -125,10 +129,15 @@ type IDS struct {
 	MedianTenureMonths int64
 	// CuVShare and RPCVShare split total compensation by its base.
 	CuVShare, RPCVShare Ratio
-	PlanVersions        []string
-	DatasetHash         string
-	Generator           string
-	Contact             string
+	// CompanyTests are the periods where TX-07 scaled multi-level pay,
+	// oldest first, and CompanyTestNote says so in a sentence ("" when
+	// none).
+	CompanyTests    []CompanyTestEvent
+	CompanyTestNote string
+	PlanVersions    []string
+	DatasetHash     string
+	Generator       string
+	Contact         string
 	// Headline lists the figures a reader sees first, in order: the zero
 	// share and the median always precede any top-earner figure.
 	Headline []string
@@ -291,6 +300,7 @@ func ComputeIDS(in IDSInput) (IDS, error) {
 	}
 	s.CuVShare = Frac(cuv, total)
 	s.RPCVShare = Frac(rpcv, total)
+	s.CompanyTests, s.CompanyTestNote = companyTestNote(in.CompanyTests)
 	s.Headline = []string{
 		fmt.Sprintf("%s of all %d participants received no compensation in %d.", s.ZeroShare.Percent(1), s.NAll, in.Year),
 		fmt.Sprintf("The median participant received $%s (mean $%s).", Money(s.Gross.Median), Money(s.Gross.Mean)),
@@ -299,6 +309,27 @@ func ComputeIDS(in IDSInput) (IDS, error) {
 		fmt.Sprintf("The top 10 %% of earners received %s of all compensation (top 1 %%: %s).", s.Top10Share.Percent(1), s.Top1Share.Percent(1)),
 	}
 	return s, nil
+}
+
+// companyTestNote orders the TX-07 events by period and writes the IDS
+// note naming them: "In 2026-03 (f = 62.5 %) and 2026-05 (f = 90 %) the
+// company-level end-user tests (TX-07) failed, and multi-level pay was
+// multiplied by f."
+func companyTestNote(evs []CompanyTestEvent) ([]CompanyTestEvent, string) {
+	if len(evs) == 0 {
+		return nil, ""
+	}
+	evs = slices.Clone(evs)
+	slices.SortFunc(evs, func(a, b CompanyTestEvent) int { return strings.Compare(a.Period, b.Period) })
+	parts := make([]string, len(evs))
+	for i, e := range evs {
+		parts[i] = e.Period + " (f = " + e.Factor.Percent(1) + ")"
+	}
+	list := parts[0]
+	if n := len(parts); n > 1 {
+		list = strings.Join(parts[:n-1], ", ") + " and " + parts[n-1]
+	}
+	return evs, "In " + list + " the company-level end-user tests (TX-07) failed for the trailing 12 months, and multi-level pay was multiplied by f, so overrides in those periods were below the plan rates."
 }
 
 // monthsBetween returns the whole months from a to b (0 when b is before a).

@@ -147,3 +147,44 @@ func TestIDSRender(t *testing.T) {
 		}
 	}
 }
+
+// TestIDSCompanyTestNote: the §5.3 worked example with TX-07 events in
+// two periods (compliance.md TX-07 (a): "the IDS notes the event"). The
+// figures are those of the worked example; only the note is added, with
+// the periods in order whatever order they came in. TX-07 (d) gives
+// f = 0.9625; 5/8 is the store test's factor.
+func TestIDSCompanyTestNote(t *testing.T) {
+	plain, err := ComputeIDS(workedIDS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.CompanyTestNote != "" || len(plain.CompanyTests) != 0 {
+		t.Errorf("without events: note %q, events %v; want none", plain.CompanyTestNote, plain.CompanyTests)
+	}
+	in := workedIDS()
+	in.CompanyTests = []CompanyTestEvent{{Period: "2025-11", Factor: Frac(5, 8)}, {Period: "2025-03", Factor: Frac(9625, 10000)}}
+	s, err := ComputeIDS(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "In 2025-03 (f = 96.3 %) and 2025-11 (f = 62.5 %) the company-level end-user tests (TX-07) failed"
+	if !strings.HasPrefix(s.CompanyTestNote, want) {
+		t.Errorf("note = %q, want it to start %q", s.CompanyTestNote, want)
+	}
+	if s.ZeroShare != plain.ZeroShare || s.Gross.Median != plain.Gross.Median || s.Gini != plain.Gini {
+		t.Errorf("the note changed the figures: %+v", s)
+	}
+	var html, csv strings.Builder
+	if err := s.WriteHTML(&html); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), "2025-03 (f = 96.3 %) and 2025-11") {
+		t.Errorf("HTML lacks the TX-07 note")
+	}
+	if !strings.Contains(csv.String(), "source mix,TX-07 scaled multi-level pay in 2025-11,f = 62.5 %") {
+		t.Errorf("CSV lacks the TX-07 rows:\n%s", csv.String())
+	}
+}

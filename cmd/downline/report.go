@@ -98,6 +98,20 @@ type month struct {
 	lines                    []calcLine
 	amount                   []int64 // per line
 	totalAll, totalCV        int64
+	// company is the TX-07 factor of a closed run whose company tests
+	// failed (undefined otherwise, and for calc results).
+	company compliance.Ratio
+}
+
+// companyTests lists the months whose TX-07 company tests failed.
+func companyTests(ms []month) []compliance.CompanyTestEvent {
+	var out []compliance.CompanyTestEvent
+	for _, m := range ms {
+		if m.company.IsDefined() {
+			out = append(out, compliance.CompanyTestEvent{Period: m.period, Factor: m.company})
+		}
+	}
+	return out
 }
 
 // minorDigits of calc results: amounts are written with two decimals.
@@ -320,6 +334,7 @@ func runReportIDS(ctx context.Context, e *env, args []string) error {
 		r.TrackedCost, r.PersonalUse = cs[id].tracked, cs[id].personal
 		in.Records = append(in.Records, *r)
 	}
+	in.CompanyTests = companyTests(ms)
 	s, err := compliance.ComputeIDS(in)
 	if err != nil {
 		return blockedError{fmt.Sprintf("report ids: publication blocked: %v", err)}

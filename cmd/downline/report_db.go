@@ -28,6 +28,9 @@ func storeMonths(runs []sqlstore.ReportRun) []month {
 			hash: r.Run.ResultHash, sponsor: map[string]string{}, cuv: map[string]int64{}, rpcv: map[string]int64{},
 			total: map[string]int64{}, active: map[string]bool{}, withheld: map[string]string{},
 			totalAll: r.Run.Total + r.Run.Clawbacks, totalCV: r.Run.TotalCV}
+		if r.Run.CompanyTestFired {
+			m.company = compliance.Frac(r.Run.CompanyFactorNum, r.Run.CompanyFactorDen)
+		}
 		for _, w := range r.Rows {
 			d := id(w.Distributor)
 			m.ids = append(m.ids, d)

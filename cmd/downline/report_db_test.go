@@ -44,6 +44,12 @@ bonuses:
 // Both months are closed. Returns the distributors' ids by name.
 func reportWorld(t *testing.T, dsn string) map[string]string {
 	t.Helper()
+	return reportWorldPlan(t, dsn, reportPlan)
+}
+
+// reportWorldPlan is reportWorld under another plan.
+func reportWorldPlan(t *testing.T, dsn, plan string) map[string]string {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
@@ -76,7 +82,7 @@ func reportWorld(t *testing.T, dsn string) map[string]string {
 		RetailPrice: 10000, CV: 10000, QV: 10000, Commissionable: true}))
 	must(db.CreateCustomer(ctx, &downline.Customer{ExternalID: "C-1", Name: "Acme GmbH", DistributorRef: "B",
 		Attribution: downline.AttributionManual}))
-	_, err = db.ActivatePlan(ctx, reportPlan, "2026-01")
+	_, err = db.ActivatePlan(ctx, plan, "2026-01")
 	must(err)
 	order := func(ext, sku string, price int64, purpose downline.OrderPurpose, paid time.Time) *downline.Order {
 		o := &downline.Order{ExternalID: ext, Purpose: purpose, Currency: "EUR", PaidAt: paid,
@@ -306,5 +312,43 @@ func TestReportOnDemo(t *testing.T) {
 	}
 	if is.YearToDate.Gross != earned[top] {
 		t.Errorf("income-source of %s: year-to-date gross %d, want the runs' %d", top, is.YearToDate.Gross, earned[top])
+	}
+}
+
+// TestReportCompanyTest: the report world under a plan whose TX-07
+// end-user minimum is 95 %. January: revenue 1,300.00, CuV 1,000.00, RPCV
+// 200.00 (B's; D has no CuV) → EU = 1,200 / 1,300 = 0.923 < 0.95 → the
+// test fails with f = (12/13) / 0.95 = 240/247 = 97.2 %. February's
+// trailing window: revenue 2,050.00, CuV 1,750.00, RPCV 200.00 → EU =
+// 0.951: it passes. The dashboard of February still alerts on January
+// (inside its 12 months) and the IDS of 2026 notes January only.
+func TestReportCompanyTest(t *testing.T) {
+	plan := strings.Replace(reportPlan, `gates: {customer_share_min_pct: "50"}`, `gates: {end_user_min_pct: "95"}`, 1)
+	for name, dsn := range testDSNs(t) {
+		t.Run(name, func(t *testing.T) {
+			reportWorldPlan(t, dsn, plan)
+			out := cli(t, runReport, dsn, "compliance", "--period", "2026-02", "--format", "json")
+			var ks []struct{ ID, Name, Value, Level string }
+			if err := json.Unmarshal([]byte(out), &ks); err != nil {
+				t.Fatalf("compliance JSON: %v\n%s", err, out)
+			}
+			var alerts []string
+			for _, k := range ks {
+				if k.ID == "company_test_failed" {
+					alerts = append(alerts, k.Name+" "+k.Value+" "+k.Level)
+				}
+			}
+			if diff := cmp.Diff([]string{"TX-07 company test failed in 2026-01 0.971660 BLOCK"}, alerts); diff != "" {
+				t.Errorf("TX-07 alerts (-want +got):\n%s", diff)
+			}
+			out = cli(t, runReport, dsn, "ids", "--year", "2026", "--contact", "c@example.com")
+			var s struct{ CompanyTestNote string }
+			if err := json.Unmarshal([]byte(out), &s); err != nil {
+				t.Fatalf("ids JSON: %v\n%s", err, out)
+			}
+			if want := "In 2026-01 (f = 97.2 %) the company-level end-user tests (TX-07) failed"; !strings.HasPrefix(s.CompanyTestNote, want) {
+				t.Errorf("IDS note %q, want it to start %q", s.CompanyTestNote, want)
+			}
+		})
 	}
 }

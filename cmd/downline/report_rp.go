@@ -74,6 +74,7 @@ func runReportCompliance(ctx context.Context, e *env, args []string) error {
 		orderFigures(ms, orders, &in)
 	}
 	runFigures(ms, cs, &in)
+	in.CompanyTests = companyTests(ms)
 	kpis := compliance.Dashboard(in, compliance.DefaultParams())
 	if *format == "json" {
 		type kpiJSON struct {

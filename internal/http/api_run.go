@@ -47,26 +47,43 @@ func (s *Server) handleAPIPlanCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 type runJSON struct {
-	ID           int64     `json:"id"`
-	Period       string    `json:"period"`
-	Kind         string    `json:"kind"`
-	PlanHash     string    `json:"plan_hash"`
-	InputHash    string    `json:"input_hash"`
-	ResultHash   string    `json:"result_hash"`
-	Distributors int       `json:"distributors"`
-	Lines        int       `json:"lines"`
-	Total        string    `json:"total"`
-	Clawbacks    string    `json:"clawbacks"`
-	TotalCV      string    `json:"total_cv"`
-	PayableAt    time.Time `json:"payable_at"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           int64  `json:"id"`
+	Period       string `json:"period"`
+	Kind         string `json:"kind"`
+	PlanHash     string `json:"plan_hash"`
+	InputHash    string `json:"input_hash"`
+	ResultHash   string `json:"result_hash"`
+	Distributors int    `json:"distributors"`
+	Lines        int    `json:"lines"`
+	Total        string `json:"total"`
+	Clawbacks    string `json:"clawbacks"`
+	TotalCV      string `json:"total_cv"`
+	// Scale and CompanyFactor are exact fractions "num/den", as a line's
+	// rate and scale are.
+	Scale            string    `json:"scale"`
+	ScaledBy         string    `json:"scaled_by"`
+	CompanyTestFired bool      `json:"company_test_fired"`
+	CompanyFactor    string    `json:"company_factor"`
+	PayableAt        time.Time `json:"payable_at"`
+	CreatedAt        time.Time `json:"created_at"`
 }
 
 func newRunJSON(u *downline.Run) runJSON {
 	return runJSON{ID: int64(u.ID), Period: u.Period, Kind: string(u.Kind), PlanHash: u.PlanHash, InputHash: u.InputHash,
 		ResultHash: u.ResultHash, Distributors: u.Distributors, Lines: u.Lines, Total: formatMoney(u.Total, u.Currency),
 		Clawbacks: formatMoney(u.Clawbacks, u.Currency), TotalCV: formatMoney(u.TotalCV, u.Currency),
-		PayableAt: u.PayableAt.UTC(), CreatedAt: u.CreatedAt.UTC()}
+		Scale: fraction(u.ScaleNum, u.ScaleDen), ScaledBy: u.ScaledBy, CompanyTestFired: u.CompanyTestFired,
+		CompanyFactor: fraction(u.CompanyFactorNum, u.CompanyFactorDen),
+		PayableAt:     u.PayableAt.UTC(), CreatedAt: u.CreatedAt.UTC()}
+}
+
+// fraction writes num/den exactly ("5/8"); an unset fraction (den 0) is
+// 1/1.
+func fraction(num, den int64) string {
+	if den == 0 {
+		return "1/1"
+	}
+	return strconv.FormatInt(num, 10) + "/" + strconv.FormatInt(den, 10)
 }
 
 type runRequest struct {
@@ -214,8 +231,7 @@ func (s *Server) handleAPIRunLines(w http.ResponseWriter, r *http.Request) {
 	for _, l := range ls {
 		out.Items = append(out.Items, commissionLineJSON{LineNo: l.LineNo, Earner: int64(l.Earner), Bonus: l.Bonus, Kind: l.Kind,
 			Source: int64(l.Source), Level: l.Level, CompressedLevel: l.CompressedLevel, Basis: formatMoney(l.Basis, run.Currency),
-			Rate:   strconv.FormatInt(l.RateNum, 10) + "/" + strconv.FormatInt(l.RateDen, 10),
-			Scale:  strconv.FormatInt(l.ScaleNum, 10) + "/" + strconv.FormatInt(l.ScaleDen, 10),
+			Rate: fraction(l.RateNum, l.RateDen), Scale: fraction(l.ScaleNum, l.ScaleDen),
 			Amount: formatMoney(l.Amount, run.Currency), OrderID: int64(l.OrderID), RefundID: int64(l.RefundID)})
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -147,7 +147,8 @@ func (s *Server) handleWebAdminOverview(w http.ResponseWriter, r *http.Request) 
 func (s *Server) alerts(ctx context.Context, last *downline.Run, t volumeTotals) ([]adminAlert, error) {
 	var out []adminAlert
 	if last != nil {
-		in := compliance.DashboardInput{CuV: t.CuV, RPCV: max(last.TotalCV-t.CuV, 0), PCV: t.PCV, Compensation: last.Total}
+		in := compliance.DashboardInput{CuV: t.CuV, RPCV: max(last.TotalCV-t.CuV, 0), PCV: t.PCV, Compensation: last.Total,
+			CompanyTests: companyTests([]*downline.Run{last})}
 		for _, k := range compliance.Dashboard(in, s.params()) {
 			switch k.Level {
 			case compliance.LevelWarn, compliance.LevelBlock:
@@ -155,7 +156,11 @@ func (s *Server) alerts(ctx context.Context, last *downline.Run, t volumeTotals)
 				if k.Level == compliance.LevelBlock {
 					lvl = "block"
 				}
-				out = append(out, adminAlert{Level: lvl, Text: fmt.Sprintf("%s is %s (%s)", k.Name, k.Value.Percent(1), k.Threshold), Link: "/admin/compliance"})
+				text := fmt.Sprintf("%s is %s (%s)", k.Name, k.Value.Percent(1), k.Threshold)
+				if k.ID == "company_test_failed" {
+					text = fmt.Sprintf("%s: multi-level pay multiplied by %s", k.Name, k.Value.Percent(1))
+				}
+				out = append(out, adminAlert{Level: lvl, Text: text, Link: "/admin/compliance"})
 			}
 		}
 	}

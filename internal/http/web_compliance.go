@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 
 	"github.com/downline/downline"
 	"github.com/downline/downline/compliance"
@@ -90,7 +91,22 @@ func (s *Server) handleWebCompliance(w http.ResponseWriter, r *http.Request) {
 			p.KPIs = append(p.KPIs, k)
 		}
 	}
+	// TX-07: an alert row for each close of the trailing 12 months whose
+	// company-level tests failed.
+	p.KPIs = append(slices.Clip(p.KPIs), compliance.CompanyTestAlerts(companyTests(closedRuns(runs, 12)), s.params())...)
 	s.render(w, r, http.StatusOK, "admin_compliance", p)
+}
+
+// companyTests lists the runs whose TX-07 company tests failed, with the
+// factor that scaled their multi-level pay.
+func companyTests(runs []*downline.Run) []compliance.CompanyTestEvent {
+	var out []compliance.CompanyTestEvent
+	for _, r := range runs {
+		if r.CompanyTestFired {
+			out = append(out, compliance.CompanyTestEvent{Period: r.Period, Factor: compliance.Frac(r.CompanyFactorNum, r.CompanyFactorDen)})
+		}
+	}
+	return out
 }
 
 // complianceOf computes the figures of a closed run, or returns them from

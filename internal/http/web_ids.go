@@ -90,6 +90,11 @@ func (s *Server) handleWebIncomeDisclosure(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	in.DatasetHash = hex.EncodeToString(h.Sum(nil))
+	for _, e := range companyTests(closed) {
+		if strings.HasPrefix(e.Period, strconv.Itoa(year)+"-") {
+			in.CompanyTests = append(in.CompanyTests, e)
+		}
+	}
 	yearEnd := time.Date(year+1, time.January, 1, 0, 0, 0, 0, loc)
 	err = s.eachDistributor(r, func(d *downline.Distributor) {
 		if !d.JoinedAt.Before(yearEnd) {

@@ -3,7 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/downline/downline"
@@ -367,29 +370,40 @@ func refundedClosedOrders(ctx context.Context, tx *Tx, period string) ([]refunde
 // clawbackLines derives the clawback lines of each refund from the lines
 // its order's seller was the source of in the closed run of the order's
 // period: for each direct or unilevel line on customer volume,
-// −(refunded CV × rate × scale), rounded once half away from zero and never
-// more than the line paid. Personal-use refunds are not clawed back: the
-// rewardable part of personal use is not proportional to one order.
+// −(refunded CV × rate × scale × paid share), rounded once half away from
+// zero. The paid share is what the earner's bonus paid after its cap
+// adjustments (a per-distributor bonus cap, the TX-12 cap of a CN
+// resident) over what it computed, so that a capped earner loses pay in
+// proportion to what it was paid; and the clawbacks of one line within one
+// call never add up to more than the line paid. Personal-use refunds are
+// not clawed back: the rewardable part of personal use is not
+// proportional to one order.
+//
+// Only the earners that can have lines on a seller's volume are read: the
+// seller (direct) and its sponsor upline as it stood at the end of the
+// order's period (unilevel, compressed or not), one packed row each,
+// instead of the whole closed run.
 func clawbackLines(ctx context.Context, tx *Tx, refunded []refundedOrder) ([]clawback, error) {
-	// The lines each seller was the source of, per closed period: one scan
-	// of each closed run that has refunded orders.
 	type runLines struct {
 		plan     *compplan.Plan
-		bySource map[downline.DistributorID][]downline.CommissionLine
+		bySource map[downline.DistributorID][]paidLine
 	}
 	runs := map[string]*runLines{}
+	var periods []string
 	for _, r := range refunded {
 		if !r.purpose.HasCustomer() || r.cv <= 0 {
 			continue
 		}
 		rl := runs[r.orderPeriod]
 		if rl == nil {
-			rl = &runLines{bySource: map[downline.DistributorID][]downline.CommissionLine{}}
+			rl = &runLines{bySource: map[downline.DistributorID][]paidLine{}}
 			runs[r.orderPeriod] = rl
+			periods = append(periods, r.orderPeriod)
 		}
 		rl.bySource[r.seller] = nil
 	}
-	for period, rl := range runs {
+	for _, period := range periods {
+		rl := runs[period]
 		var runID downline.RunID
 		var yaml string
 		if err := tx.queryRow(ctx, `SELECT r.id, p.yaml FROM commission_runs r JOIN plan_versions p ON p.id = r.plan_version_id
@@ -400,20 +414,55 @@ func clawbackLines(ctx context.Context, tx *Tx, refunded []refundedOrder) ([]cla
 		if rl.plan, err = compplan.ParsePlan(strings.NewReader(yaml)); err != nil {
 			return nil, fmt.Errorf("clawbacks: plan of %s: %w", period, err)
 		}
-		err = scanRunLines(ctx, tx, runID, 0, func(_ downline.DistributorID, _ int64, ls []downline.CommissionLine) error {
-			for _, l := range ls {
-				if _, want := rl.bySource[l.Source]; !want || l.Amount <= 0 || (l.Kind != "direct" && l.Kind != "unilevel") {
-					continue
+		earners := map[downline.DistributorID]bool{}
+		var order []downline.DistributorID
+		for seller := range rl.bySource {
+			up, err := uplineAt(ctx, tx, seller, period)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range up {
+				if !earners[d] {
+					earners[d] = true
+					order = append(order, d)
 				}
+			}
+		}
+		slices.Sort(order)
+		for _, e := range order {
+			// One earner's row: sum each bonus's positive lines and cap
+			// adjustments (for the paid share), keep only the lines on a
+			// refunded seller's volume.
+			gross, adj := map[string]int64{}, map[string]int64{}
+			ls, err := earnerLines(ctx, tx, runID, e, func(l *downline.CommissionLine) bool {
+				switch {
+				case l.Kind == "clawback":
+					return false
+				case l.Amount < 0:
+					adj[l.Bonus] += l.Amount
+					return false
+				case l.Amount == 0 || (l.Kind != "direct" && l.Kind != "unilevel"):
+					gross[l.Bonus] += l.Amount
+					return false
+				}
+				gross[l.Bonus] += l.Amount
+				_, want := rl.bySource[l.Source]
+				return want
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range ls {
 				if bi := rl.plan.BonusIndex(l.Bonus); bi < 0 || !hasBasis(rl.plan.Bonuses[bi].Basis, compplan.BasisCuV) {
 					continue
 				}
-				rl.bySource[l.Source] = append(rl.bySource[l.Source], l)
+				share := compplan.Rate{Num: 1, Den: 1}
+				if a := adj[l.Bonus]; a < 0 {
+					share = compplan.Rate{Num: max(gross[l.Bonus]+a, 0), Den: gross[l.Bonus]}
+				}
+				rl.bySource[l.Source] = append(rl.bySource[l.Source], paidLine{line: l, share: share,
+					left: mulRound([]int64{l.Amount, share.Num}, []int64{share.Den}, false)})
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
 	}
 	var out []clawback
@@ -423,12 +472,17 @@ func clawbackLines(ctx context.Context, tx *Tx, refunded []refundedOrder) ([]cla
 			continue
 		}
 		c := clawback{refund: r.refund, refundRef: r.refundRef, order: r.order, seller: r.seller}
-		for _, l := range rl.bySource[r.seller] {
-			amt := compplan.MulRound(r.cv, compplan.Rate{Num: l.RateNum, Den: l.RateDen}, compplan.Rate{Num: l.ScaleNum, Den: l.ScaleDen})
-			amt = min(amt, l.Amount)
-			if amt == 0 {
+		ps := rl.bySource[r.seller]
+		for k := range ps {
+			p := &ps[k]
+			l := p.line
+			amt := mulRound([]int64{r.cv, l.RateNum, l.ScaleNum, p.share.Num}, []int64{l.RateDen, l.ScaleDen, p.share.Den}, true)
+			amt = min(amt, p.left)
+			if amt <= 0 {
 				continue
 			}
+			p.left -= amt
+			l.ScaleNum, l.ScaleDen = explainedScale(l, p.share)
 			l.Kind, l.Basis, l.Amount, l.Withheld = "clawback", r.cv, -amt, ""
 			l.RefundID, l.OrderID = r.refund, r.order
 			c.lines = append(c.lines, l)
@@ -438,6 +492,100 @@ func clawbackLines(ctx context.Context, tx *Tx, refunded []refundedOrder) ([]cla
 		}
 	}
 	return out, nil
+}
+
+// paidLine is a closed run's line that a clawback may reverse: share is
+// the part of its bonus the earner was paid after cap adjustments, left
+// what may still be taken back.
+type paidLine struct {
+	line  downline.CommissionLine
+	share compplan.Rate
+	left  int64
+}
+
+// explainedScale returns the scale a clawback line states, so that
+// basis × rate × scale is its amount: the line's scale times the paid
+// share, in lowest terms; the line's own scale when that does not fit in
+// 64 bits.
+func explainedScale(l downline.CommissionLine, share compplan.Rate) (int64, int64) {
+	if share.Num == share.Den {
+		return l.ScaleNum, l.ScaleDen
+	}
+	r := new(big.Rat).SetFrac(big.NewInt(l.ScaleNum), big.NewInt(l.ScaleDen))
+	r.Mul(r, new(big.Rat).SetFrac(big.NewInt(share.Num), big.NewInt(share.Den)))
+	if !r.Num().IsInt64() || !r.Denom().IsInt64() {
+		return l.ScaleNum, l.ScaleDen
+	}
+	return r.Num().Int64(), r.Denom().Int64()
+}
+
+// mulRound returns the product of nums over the product of dens, rounded
+// once half away from zero (round) or down (floor), exactly: the clawback
+// of a capped line multiplies four fractions, too many for 64 bits.
+func mulRound(nums, dens []int64, round bool) int64 {
+	n, d := big.NewInt(1), big.NewInt(1)
+	for _, x := range nums {
+		n.Mul(n, big.NewInt(x))
+	}
+	for _, x := range dens {
+		d.Mul(d, big.NewInt(x))
+	}
+	if d.Sign() == 0 {
+		return 0
+	}
+	neg := n.Sign()*d.Sign() < 0
+	n.Abs(n)
+	d.Abs(d)
+	if round {
+		n.Add(n.Lsh(n, 1), d) // (2n + d) / 2d
+		d.Lsh(d, 1)
+	}
+	q := n.Quo(n, d)
+	if neg {
+		q.Neg(q)
+	}
+	return q.Int64()
+}
+
+// earnerLines returns the lines of one earner in a run that keep accepts
+// (keep sees every line).
+func earnerLines(ctx context.Context, tx *Tx, run downline.RunID, earner downline.DistributorID,
+	keep func(*downline.CommissionLine) bool) ([]downline.CommissionLine, error) {
+	var blob []byte
+	err := tx.queryRow(ctx, `SELECT lines FROM run_distributors WHERE run_id = ? AND distributor_id = ?`, run, earner).Scan(&blob)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lines of run %d, distributor %d: %w", run, earner, err)
+	}
+	return decodeLinesIf(run, earner, blob, keep)
+}
+
+// uplineAt returns d and its sponsor upline as they stood at the end of
+// period (each distributor's history row of the greatest effective period
+// not after it, as in the run's tree), from d up to the root.
+func uplineAt(ctx context.Context, tx *Tx, d downline.DistributorID, period string) ([]downline.DistributorID, error) {
+	var up []downline.DistributorID
+	seen := map[downline.DistributorID]bool{}
+	for d != 0 && !seen[d] {
+		seen[d] = true
+		up = append(up, d)
+		var sponsor sql.NullInt64
+		err := tx.queryRow(ctx, `SELECT sponsor_id FROM distributor_history WHERE distributor_id = ? AND effective_period <= ?
+			ORDER BY effective_period DESC LIMIT 1`, d, period).Scan(&sponsor)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = tx.queryRow(ctx, `SELECT sponsor_id FROM distributors WHERE id = ?`, d).Scan(&sponsor)
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("clawbacks: upline of distributor %d at %s: %w", d, period, err)
+		}
+		d = downline.DistributorID(sponsor.Int64)
+	}
+	return up, nil
 }
 
 func hasBasis(bs []compplan.Basis, b compplan.Basis) bool {

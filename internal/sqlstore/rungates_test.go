@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,4 +151,128 @@ func TestRunGates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestClawbackOfCappedPay checks that a refund never takes back more than
+// the line paid (TX-09 with TX-12). A resides in CN; the plan pays 40 %
+// direct, so A's own sales of 1,000.00 compute 400.00 and the TX-12 cap
+// (30 % of own direct sales) takes back 100.00: A is paid 300.00. Two
+// refunds of 500.00 each of A's order in February claw back 500.00 × 40 %
+// × 300/400 = 150.00 each, 300.00 in all (the full direct rate would take
+// 400.00). B's order pays B 400.00 and A nothing (TX-12: single level), so
+// its refund of 250.00 claws back 100.00 from B and nothing from A.
+func TestClawbackOfCappedPay(t *testing.T) {
+	t.Parallel()
+	plan := strings.Replace(gateRunPlan("", "gates: {cn_own_sales_cap_pct: \"30\"}\n"), "rate_pct: \"20\"", "rate_pct: \"40\"", 1)
+	jan, feb := time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC), time.Date(2026, 2, 5, 12, 0, 0, 0, time.UTC)
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		mustProgramme(t, db)
+		a, b := dist("A", ""), dist("B", "A")
+		a.Country = "CN"
+		mustDistributors(t, db, a, b)
+		if err := db.CreateProduct(ctx, &downline.Product{ExternalID: "SKU-1", Name: "Licence", Kind: "subscription",
+			RetailPrice: 100000, CV: 100000, QV: 100000, Commissionable: true}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*downline.Customer{{ExternalID: "C-1", Name: "Acme GmbH", DistributorRef: "B"},
+			{ExternalID: "C-2", Name: "Beta AG", DistributorRef: "A"}} {
+			c.Attribution = downline.AttributionManual
+			if err := db.CreateCustomer(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.ActivatePlan(ctx, plan, "2026-01"); err != nil {
+			t.Fatal(err)
+		}
+		runOrder(t, db, "O-1", jan)
+		if err := db.CreateOrder(ctx, &downline.Order{ExternalID: "O-A", CustomerRef: "C-2", Purpose: downline.PurposeCustomerDirect,
+			Currency: "EUR", PaidAt: jan, Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: 1, UnitPrice: 100000}}}); err != nil {
+			t.Fatal(err)
+		}
+		opts := downline.RunOptions{HoldDays: -1}
+		c1, err := db.CloseRun(ctx, "2026-01", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(map[string]int64{"A/direct": 30000, "B/direct": 40000, "A/unilevel": 0}, earnerTotals(t, db, c1.ID)); diff != "" {
+			t.Errorf("January pays (-want +got):\n%s", diff)
+		}
+		for _, r := range []struct {
+			ext, order string
+			amount     int64
+		}{{"R-1", "O-A", 50000}, {"R-2", "O-A", 50000}, {"R-3", "O-1", 25000}} {
+			if err := runRefund(db, r.ext, r.order, r.amount, feb); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c2, err := db.CloseRun(ctx, "2026-02", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, err := db.FindRunLines(ctx, c2.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, l := range ls {
+			got[strconv.FormatInt(int64(l.RefundID), 10)+"/"+strconv.FormatInt(int64(l.Earner), 10)] += l.Amount
+			if l.RefundID == 1 {
+				// The line explains itself: 40 % × 500.00 × 3/4 = 150.00.
+				want := "clawback of 40 % of 500.00 EUR from distributor 1 × 3/4 (the share paid after scaling and caps) refunded (refund 1 of order 2) = -150.00 EUR"
+				if e := l.Explain("EUR"); e != want {
+					t.Errorf("explanation %q, want %q", e, want)
+				}
+			}
+		}
+		want := map[string]int64{"1/1": -15000, "2/1": -15000, "3/2": -10000}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("February clawbacks by refund/earner (-want +got):\n%s", diff)
+		}
+		if c2.Clawbacks != -40000 {
+			t.Errorf("February clawbacks %d, want -400.00", c2.Clawbacks)
+		}
+	})
+}
+
+// TestClawbackAfterMove: the clawback of an override goes to the upline
+// the closed run paid, not the seller's sponsor today. runWorld: A
+// sponsors B; January pays A 6 % × 1,000.00 = 60.00 on B's sale. B then
+// moves under X (effective March, the store clock's period); a quarter of
+// the order refunded in March claws back 250.00 × 20 % = 50.00 from B and
+// 250.00 × 6 % = 15.00 from A, nothing from X.
+func TestClawbackAfterMove(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		runWorld(t, db)
+		mustDistributors(t, db, dist("X", ""))
+		runOrder(t, db, "O-1", time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC))
+		opts := downline.RunOptions{HoldDays: -1}
+		for _, p := range []string{"2026-01", "2026-02"} {
+			if _, err := db.CloseRun(ctx, p, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, err := db.FindDistributorByExternalID(ctx, "B")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := db.FindDistributorByExternalID(ctx, "X")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.MoveDistributor(ctx, b.ID, downline.DistributorMove{SponsorID: &x.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := runRefund(db, "R-1", "O-1", 25000, time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		run, err := db.CloseRun(ctx, "2026-03", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := earnerTotals(t, db, run.ID)
+		if got["B/clawback"] != -5000 || got["A/clawback"] != -1500 || got["X/clawback"] != 0 {
+			t.Errorf("March clawbacks %v; want B -50.00, A -15.00, X none", got)
+		}
+	})
 }

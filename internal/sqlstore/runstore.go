@@ -275,16 +275,26 @@ func appendLine(b []byte, l *downline.CommissionLine) []byte {
 }
 
 func decodeLines(run downline.RunID, earner downline.DistributorID, b []byte) ([]downline.CommissionLine, error) {
+	return decodeLinesIf(run, earner, b, nil)
+}
+
+// decodeLinesIf decodes the lines keep accepts (all when keep is nil).
+// Bonus ids and gate names repeat from line to line, so a string equal to
+// the previous one is shared, not allocated again.
+func decodeLinesIf(run downline.RunID, earner downline.DistributorID, b []byte, keep func(*downline.CommissionLine) bool) ([]downline.CommissionLine, error) {
 	bad := fmt.Errorf("lines of run %d, distributor %d: corrupt encoding", run, earner)
 	var out []downline.CommissionLine
-	str := func() (string, bool) {
+	var last [2]string
+	str := func(slot int) (string, bool) {
 		n, k := binary.Uvarint(b)
 		if k <= 0 || uint64(len(b)-k) < n {
 			return "", false
 		}
-		s := string(b[k : k+int(n)])
+		if string(b[k:k+int(n)]) != last[slot] {
+			last[slot] = string(b[k : k+int(n)])
+		}
 		b = b[k+int(n):]
-		return s, true
+		return last[slot], true
 	}
 	num := func() (int64, bool) {
 		v, k := binary.Varint(b)
@@ -294,10 +304,11 @@ func decodeLines(run downline.RunID, earner downline.DistributorID, b []byte) ([
 		b = b[k:]
 		return v, true
 	}
+	var l downline.CommissionLine // one variable: keep's pointer would move a per-line one to the heap
 	for len(b) > 0 {
-		l := downline.CommissionLine{RunID: run, Earner: earner}
+		l = downline.CommissionLine{RunID: run, Earner: earner}
 		var ok bool
-		if l.Bonus, ok = str(); !ok || len(b) < 2 || int(b[0]) >= len(lineKinds) {
+		if l.Bonus, ok = str(0); !ok || len(b) < 2 || int(b[0]) >= len(lineKinds) {
 			return nil, bad
 		}
 		l.Kind, b = lineKinds[b[0]], b[1:]
@@ -312,7 +323,7 @@ func decodeLines(run downline.RunID, earner downline.DistributorID, b []byte) ([
 		l.Source, l.Level, l.CompressedLevel, l.Basis = downline.DistributorID(v[0]), int(v[1]), int(v[2]), v[3]
 		l.RateNum, l.RateDen, l.ScaleNum, l.ScaleDen, l.Amount, l.LineNo = v[4], v[5], v[6], v[7], v[8], v[9]
 		if flags&1 != 0 {
-			if l.Withheld, ok = str(); !ok {
+			if l.Withheld, ok = str(1); !ok {
 				return nil, bad
 			}
 		}
@@ -324,7 +335,9 @@ func decodeLines(run downline.RunID, earner downline.DistributorID, b []byte) ([
 			}
 			l.RefundID, l.OrderID = downline.RefundID(r), downline.OrderID(o)
 		}
-		out = append(out, l)
+		if keep == nil || keep(&l) {
+			out = append(out, l)
+		}
 	}
 	return out, nil
 }

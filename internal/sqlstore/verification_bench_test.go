@@ -11,14 +11,19 @@ import (
 
 // BenchmarkVerificationReversal measures what dominates a rejection in a
 // closed period: finding the lines the close built on the seller's volume
-// (clawbackLines scans the closed run once). Size from
-// DOWNLINE_BENCH_DISTRIBUTORS (default 20,000), as BenchmarkClose.
+// (clawbackLines). Size from DOWNLINE_BENCH_DISTRIBUTORS (default
+// 20,000), as BenchmarkClose.
 //
-// Measured 2026-11-28 on the shared 2-core machine: 20,000 distributors,
-// 8 lines reversed: SQLite 225 ms, PostgreSQL 259 ms per rejection. The
-// scan is linear in the run (about 11 µs per distributor), so a 1M run
-// would take seconds per decision: clawbackLines could read only the
-// seller's upline rows.
+// Measured 2026-11-28 on the shared 2-core machine (other work running,
+// so ±50 %), 8 lines reversed. Scanning the whole closed run (about 11 µs
+// per distributor): 20,000 distributors SQLite 295 ms, PostgreSQL 560 ms;
+// 100,000 SQLite 1.07 s, PostgreSQL 0.83 s. Reading only the seller's
+// upline rows at the period's end and decoding only their lines on the
+// seller: 20,000 SQLite 10 ms, PostgreSQL 15 ms; 100,000 SQLite 21–78 ms,
+// PostgreSQL 45 ms. What is left is linear in the lines of the upline
+// rows: in this random tree the root's row holds lines on most of its
+// seven-level subtree, so the cost still grows with the run, 20 to 50
+// times more slowly.
 func BenchmarkVerificationReversal(b *testing.B) {
 	n := benchEnv("DOWNLINE_BENCH_DISTRIBUTORS", 20000)
 	for _, engine := range []string{"sqlite", "postgres"} {
