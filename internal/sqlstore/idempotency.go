@@ -43,3 +43,32 @@ func (db *DB) SaveIdempotentResponse(ctx context.Context, r *downline.Idempotent
 		return mapError(err, "idempotency key")
 	})
 }
+
+// keepIdempotentResponses stores rs in tx. A key stored already for the
+// same request is left as it is (the first response stays the one
+// replayed); a key stored for another request is CodeConflict.
+func keepIdempotentResponses(ctx context.Context, tx *Tx, rs []*downline.IdempotentResponse) error {
+	for _, r := range rs {
+		r.CreatedAt = tx.now
+		res, err := tx.exec(ctx, `INSERT INTO idempotency_keys (actor_user_id, idem_key, request_hash, status, body, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (actor_user_id, idem_key) DO NOTHING`,
+			r.ActorUserID, r.Key, r.RequestHash, r.Status, string(r.Body), encodeTime(tx.now))
+		if err != nil {
+			return fmt.Errorf("keep idempotency key: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("keep idempotency key: %w", err)
+		} else if n == 1 {
+			continue
+		}
+		var hash string
+		if err := tx.queryRow(ctx, `SELECT request_hash FROM idempotency_keys WHERE actor_user_id = ? AND idem_key = ?`,
+			r.ActorUserID, r.Key).Scan(&hash); err != nil {
+			return fmt.Errorf("keep idempotency key: %w", err)
+		}
+		if hash != r.RequestHash {
+			return downline.Errorf(downline.CodeConflict, "Idempotency-Key %q was used for a different request.", r.Key)
+		}
+	}
+	return nil
+}
