@@ -83,6 +83,10 @@ func (s *Server) handleAPIOrderCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if rs := recordService(s.Orders); rs != nil {
+		s.createOrderRecorded(w, r, rs, o)
+		return
+	}
 	if err := s.Orders.CreateOrder(r.Context(), o); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -93,6 +97,35 @@ func (s *Server) handleAPIOrderCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, out)
+}
+
+// createOrderRecorded stores o, its audit entry and the response to the
+// request's Idempotency-Key (if any) in one transaction, and sends that
+// response.
+func (s *Server) createOrderRecorded(w http.ResponseWriter, r *http.Request, rs downline.OrderRecordService, o *downline.Order) {
+	claim := idemClaimFrom(r.Context())
+	actor := downline.ActorFromContext(r.Context())
+	var body []byte
+	rec := &downline.OrderRecord{Order: o, Describe: func(o *downline.Order) (*downline.AuditEntry, *downline.IdempotentResponse, error) {
+		out := newOrderJSON(o)
+		b, err := encodeJSON(out)
+		if err != nil {
+			return nil, nil, err
+		}
+		body = b
+		return s.auditEntry(r, actor, "order.create", "order", idString(int64(o.ID)), nil, out),
+			claim.response(http.StatusCreated, b), nil
+	}}
+	if err := rs.CreateOrderRecords(r.Context(), []*downline.OrderRecord{rec}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if claim != nil {
+		claim.kept = true
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	w.Write(body)
 }
 
 // handleAPIOrderBatchCreate records up to 1000 orders in one transaction:

@@ -25,6 +25,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client went away; nothing useful to do
 }
 
+// encodeJSON returns v as writeJSON writes it.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
 // page is the envelope of every list response: the items, the total
 // number of matches and the cursor for the next page ("" on the last).
 type page[T any] struct {
