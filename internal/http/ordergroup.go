@@ -193,6 +193,7 @@ func (g *OrderGroup) commit(group []*groupCall) {
 		c.done <- g.store(c.ctx, []*downline.OrderRecord{c.rec})
 	}
 }
+
 // cloneOrder copies o and its lines.
 func cloneOrder(o *downline.Order) *downline.Order {
 	c := *o
