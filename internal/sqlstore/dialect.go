@@ -102,7 +102,10 @@ func (db *DB) openSQLite(path string) error {
 		w.Close()
 		return err
 	}
+	// Keep every reader open: database/sql keeps only 2 idle connections
+	// by default, and reopening one costs its pragmas and its statements.
 	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
 	db.wdb, db.rdb = w, r
 	return nil
 }
