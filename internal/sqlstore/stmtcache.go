@@ -18,9 +18,11 @@ import (
 // pool's only writer connection.
 //
 // Only statements with at most stmtCacheMaxArgs placeholders are kept, so
-// that multi-row INSERTs and long IN lists, whose text changes with the
-// number of rows, do not crowd out the statements that repeat; the least
-// recently used statement leaves when a connection holds stmtCacheSize.
+// that bulk INSERTs and long IN lists, whose text changes with the number
+// of rows, do not crowd out the statements that repeat (the bulk helpers
+// in bulk.go split small batches into a few sizes that do repeat); the
+// least recently used statement leaves when a connection holds
+// stmtCacheSize.
 // A statement whose rows are still open (a query run again while its
 // earlier result is being read) runs uncached, and a statement that
 // failed is dropped.
@@ -28,7 +30,7 @@ import (
 // pgx caches statements itself, so dialect.go uses this for SQLite only.
 const (
 	stmtCacheSize    = 128
-	stmtCacheMaxArgs = 64
+	stmtCacheMaxArgs = 1024
 )
 
 // openCached opens a pool like sql.Open(driverName, dsn) whose connections
