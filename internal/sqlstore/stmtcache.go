@@ -24,8 +24,8 @@ import (
 // least recently used statement leaves when a connection holds
 // stmtCacheSize.
 // A statement whose rows are still open (a query run again while its
-// earlier result is being read) runs uncached, and a statement that
-// failed is dropped.
+// earlier result is being read), or that a transaction prepared and still
+// holds, runs uncached, and a statement that failed is dropped.
 //
 // pgx caches statements itself, so dialect.go uses this for SQLite only.
 const (
@@ -176,6 +176,34 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 	}
 	return &cachedPlainRows{Rows: rs, rowsRelease: release}, nil
 }
+
+// PrepareContext lends the cached statement for query until the returned
+// statement is closed (database/sql closes a transaction's statements when
+// it ends); meanwhile the text runs uncached on this connection.
+func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	s, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return c.cacheableConn.PrepareContext(ctx, query)
+	}
+	s.busy = true
+	return &lentStmt{cachedDriverStmt: s.stmt, rowsRelease: &rowsRelease{s: s}}, nil
+}
+
+// Prepare is PrepareContext without a context.
+func (c *cachingConn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
+
+// lentStmt is a cached statement lent out by PrepareContext.
+type lentStmt struct {
+	cachedDriverStmt
+	*rowsRelease
+}
+
+func (l *lentStmt) Close() error { return l.release(nil) }
 
 // Close closes the cached statements and the connection.
 func (c *cachingConn) Close() error {

@@ -211,3 +211,45 @@ func TestBulkSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestStmtCachePrepared: a statement prepared by a transaction is the
+// cached one, and while the transaction holds it the same text runs
+// uncached beside it; closing it returns it to the cache.
+func TestStmtCachePrepared(t *testing.T) {
+	conn, cache := openCacheTest(t)
+	ctx := context.Background()
+	const q = `SELECT x FROM t WHERE x >= ? ORDER BY x`
+	queryInts(t, conn, q, 1)
+	st, err := conn.PrepareContext(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := cache().byQuery[q].Value.(*cachedStmt); !s.busy {
+		t.Error("prepared statement is not the cached one")
+	}
+	rows, err := st.QueryContext(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][]int
+	for rows.Next() {
+		var x int
+		if err := rows.Scan(&x); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, append([]int{x}, queryInts(t, conn, q, 3)...))
+	}
+	rows.Close()
+	if want := [][]int{{2, 3}, {3, 3}}; !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("prepared and plain query interleaved: %v, want %v", got, want)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s := cache().byQuery[q].Value.(*cachedStmt); s.busy {
+		t.Error("closed prepared statement still lent")
+	}
+	if got := queryInts(t, conn, q, 2); !slices.Equal(got, []int{2, 3}) {
+		t.Errorf("after close: %v", got)
+	}
+}
