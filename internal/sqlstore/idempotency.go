@@ -13,15 +13,10 @@ var _ downline.IdempotencyService = (*DB)(nil)
 // FindIdempotentResponse returns the stored response for a user's key.
 // Returns CodeNotFound.
 func (db *DB) FindIdempotentResponse(ctx context.Context, actorUserID int64, key string) (*downline.IdempotentResponse, error) {
-	tx, err := db.beginTx(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
 	r := downline.IdempotentResponse{ActorUserID: actorUserID, Key: key}
 	var body string
 	var created int64
-	err = tx.queryRow(ctx, `SELECT request_hash, status, body, created_at FROM idempotency_keys
+	err := db.readRow(ctx, `SELECT request_hash, status, body, created_at FROM idempotency_keys
 		WHERE actor_user_id = ? AND idem_key = ?`, actorUserID, key).Scan(&r.RequestHash, &r.Status, &body, &created)
 	if err == sql.ErrNoRows {
 		return nil, downline.Errorf(downline.CodeNotFound, "Idempotency key not found.")
