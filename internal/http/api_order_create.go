@@ -153,11 +153,30 @@ func (s *Server) handleAPIOrderBatchCreate(w http.ResponseWriter, r *http.Reques
 		}
 		os = append(os, o)
 	}
+	out := page[orderJSON]{Items: make([]orderJSON, 0, len(os)), Total: len(os)}
+	if rs := recordService(s.Orders); rs != nil {
+		// The audit entries are written with the orders.
+		actor := downline.ActorFromContext(r.Context())
+		recs := make([]*downline.OrderRecord, len(os))
+		for i, o := range os {
+			recs[i] = &downline.OrderRecord{Order: o, Describe: func(o *downline.Order) (*downline.AuditEntry, *downline.IdempotentResponse, error) {
+				return s.auditEntry(r, actor, "order.create", "order", idString(int64(o.ID)), nil, newOrderJSON(o)), nil, nil
+			}}
+		}
+		if err := rs.CreateOrderRecords(r.Context(), recs); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		for _, o := range os {
+			out.Items = append(out.Items, newOrderJSON(o))
+		}
+		writeJSON(w, http.StatusCreated, out)
+		return
+	}
 	if err := s.Orders.CreateOrders(r.Context(), os); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := page[orderJSON]{Items: make([]orderJSON, 0, len(os)), Total: len(os)}
 	for _, o := range os {
 		oj := newOrderJSON(o)
 		if err := s.audit(r, "order.create", "order", idString(int64(o.ID)), nil, oj); err != nil {

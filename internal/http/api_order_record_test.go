@@ -73,4 +73,22 @@ func TestOrderCreateRecorded(t *testing.T) {
 	if res := f.do(t, downline.RoleAdmin, "POST", "/api/v1/orders", body("REC-2", "C-B"), "Idempotency-Key", "rec-2"); res.status != http.StatusCreated {
 		t.Errorf("corrected retry with the key: %d %s", res.status, res.body)
 	}
+
+	// A batch appends one entry per order, in the batch's transaction.
+	before := len(audit())
+	batch := f.do(t, downline.RoleAdmin, "POST", "/api/v1/orders/batch", `{"orders":[`+body("REC-3", "C-A")+`,`+body("REC-4", "C-B")+`]}`)
+	if batch.status != http.StatusCreated {
+		t.Fatalf("batch: %d %s", batch.status, batch.body)
+	}
+	var got struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	batch.decode(t, &got)
+	es = audit()
+	if len(es) != before+2 || len(got.Items) != 2 || es[before].TargetID != fmt.Sprint(got.Items[0].ID) ||
+		es[before+1].TargetID != fmt.Sprint(got.Items[1].ID) {
+		t.Errorf("batch of 2 appended %d entries for orders %v", len(es)-before, got.Items)
+	}
 }
