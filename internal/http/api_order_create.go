@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -107,14 +108,19 @@ func (s *Server) createOrderRecorded(w http.ResponseWriter, r *http.Request, rs 
 	actor := downline.ActorFromContext(r.Context())
 	var body []byte
 	rec := &downline.OrderRecord{Order: o, Describe: func(o *downline.Order) (*downline.AuditEntry, *downline.IdempotentResponse, error) {
-		out := newOrderJSON(o)
-		b, err := encodeJSON(out)
+		// This runs in the group's write transaction, so the order is
+		// marshalled once: the compact form is what the audit digest
+		// covers, the indented form what writeJSON would send.
+		compact, err := json.Marshal(newOrderJSON(o))
 		if err != nil {
 			return nil, nil, err
 		}
-		body = b
-		return s.auditEntry(r, actor, "order.create", "order", idString(int64(o.ID)), nil, out),
-			claim.response(http.StatusCreated, b), nil
+		body = indentJSON(compact)
+		e := s.auditEntry(r, actor, "order.create", "order", idString(int64(o.ID)), nil, nil)
+		if e != nil {
+			e.AfterDigest = downline.AuditDigest(compact)
+		}
+		return e, claim.response(http.StatusCreated, body), nil
 	}}
 	if err := rs.CreateOrderRecords(r.Context(), []*downline.OrderRecord{rec}); err != nil {
 		s.writeError(w, r, err)

@@ -25,15 +25,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client went away; nothing useful to do
 }
 
-// encodeJSON returns v as writeJSON writes it.
-func encodeJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+// indentJSON returns the compact JSON b as writeJSON writes it (an
+// Encoder with two-space indent marshals, indents and adds a newline).
+func indentJSON(b []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(b) * 2)
+	_ = json.Indent(&out, b, "", "  ") // b is valid: json.Marshal made it
+	out.WriteByte('\n')
+	return out.Bytes()
 }
 
 // page is the envelope of every list response: the items, the total
