@@ -43,17 +43,34 @@ func (db *DB) SaveIdempotentResponse(ctx context.Context, r *downline.Idempotent
 // same request is left as it is (the first response stays the one
 // replayed); a key stored for another request is CodeConflict.
 func keepIdempotentResponses(ctx context.Context, tx *Tx, rs []*downline.IdempotentResponse) error {
-	for _, r := range rs {
+	type userKey struct {
+		user int64
+		key  string
+	}
+	rows := make([][]any, len(rs))
+	for i, r := range rs {
 		r.CreatedAt = tx.now
-		res, err := tx.exec(ctx, `INSERT INTO idempotency_keys (actor_user_id, idem_key, request_hash, status, body, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (actor_user_id, idem_key) DO NOTHING`,
-			r.ActorUserID, r.Key, r.RequestHash, r.Status, string(r.Body), encodeTime(tx.now))
-		if err != nil {
-			return fmt.Errorf("keep idempotency key: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("keep idempotency key: %w", err)
-		} else if n == 1 {
+		rows[i] = []any{r.ActorUserID, r.Key, r.RequestHash, r.Status, string(r.Body), encodeTime(tx.now)}
+	}
+	inserted := make(map[userKey]bool, len(rs))
+	err := insertRows(ctx, tx, "idempotency_keys", []string{"actor_user_id", "idem_key", "request_hash", "status", "body", "created_at"},
+		rows, "ON CONFLICT (actor_user_id, idem_key) DO NOTHING RETURNING actor_user_id, idem_key", func(rs *sql.Rows) error {
+			var k userKey
+			if err := rs.Scan(&k.user, &k.key); err != nil {
+				return err
+			}
+			inserted[k] = true
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("keep idempotency keys: %w", err)
+	}
+	// Every response but the one whose row was inserted (the first with
+	// its key) must match the stored request.
+	for _, r := range rs {
+		k := userKey{r.ActorUserID, r.Key}
+		if inserted[k] {
+			delete(inserted, k)
 			continue
 		}
 		var hash string

@@ -78,12 +78,23 @@ func TestCreateOrderRecords(t *testing.T) {
 		if again.Order.ID != recs[0].Order.ID {
 			t.Errorf("repeat stored order %d, want the first %d", again.Order.ID, recs[0].Order.ID)
 		}
+		// And twice in one call, as two requests in one group commit.
+		twice := []*downline.OrderRecord{recordOf(customerOrder("R-10", "C-A1", "SUP", 1, at(time.March, 7)), "k10", "h10"),
+			recordOf(customerOrder("R-10", "C-A1", "SUP", 1, at(time.March, 7)), "k10", "h10")}
+		if err := db.CreateOrderRecords(ctx, twice); err != nil {
+			t.Fatalf("one key twice for one request: %v", err)
+		}
+		if r, err := db.FindIdempotentResponse(ctx, 7, "k10"); err != nil || string(r.Body) != fmt.Sprintf(`{"id":%d}`, twice[0].Order.ID) {
+			t.Errorf("response of k10 = %+v, %v", r, err)
+		}
 
 		// Nothing of a refused call is kept: a key used for another
 		// request, or an order the store refuses.
 		for name, bad := range map[string][]*downline.OrderRecord{
 			"key reused": {recordOf(customerOrder("R-4", "C-A1", "SUP", 1, at(time.March, 6)), "k5", "h5"),
 				recordOf(customerOrder("R-5", "C-A1", "SUP", 1, at(time.March, 6)), "k1", "other")},
+			"key twice in one call": {recordOf(customerOrder("R-8", "C-A1", "SUP", 1, at(time.March, 6)), "k8", "h8"),
+				recordOf(customerOrder("R-9", "C-A1", "SUP", 1, at(time.March, 6)), "k8", "other")},
 			"unknown customer": {recordOf(customerOrder("R-6", "C-A1", "SUP", 1, at(time.March, 6)), "k6", "h6"),
 				recordOf(customerOrder("R-7", "C-NOBODY", "SUP", 1, at(time.March, 6)), "k7", "h7")},
 		} {
@@ -92,7 +103,7 @@ func TestCreateOrderRecords(t *testing.T) {
 			if err == nil {
 				t.Errorf("%s: stored", name)
 			}
-			if name == "key reused" && downline.ErrorCode(err) != downline.CodeConflict {
+			if name != "unknown customer" && downline.ErrorCode(err) != downline.CodeConflict {
 				t.Errorf("%s: %v, want CodeConflict", name, err)
 			}
 			if n := len(auditLog(t, db)); n != before {
@@ -104,7 +115,7 @@ func TestCreateOrderRecords(t *testing.T) {
 				}
 			}
 		}
-		for _, k := range []string{"k5", "k6"} {
+		for _, k := range []string{"k5", "k6", "k8"} {
 			if _, err := db.FindIdempotentResponse(ctx, 7, k); downline.ErrorCode(err) != downline.CodeNotFound {
 				t.Errorf("key %s of a refused call was kept: %v", k, err)
 			}
@@ -112,8 +123,8 @@ func TestCreateOrderRecords(t *testing.T) {
 		if err := db.AppendAudit(ctx, &downline.AuditEntry{Action: "seed.after"}); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(auditLog(t, db)); n != 6 {
-			t.Errorf("%d audit entries at the end, want 6", n)
+		if n := len(auditLog(t, db)); n != 8 {
+			t.Errorf("%d audit entries at the end, want 8", n)
 		}
 	})
 }
