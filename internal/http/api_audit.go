@@ -19,6 +19,20 @@ func (s *Server) audit(r *http.Request, action, targetType, targetID string, bef
 // auditAs is audit for an explicit actor (sign-in, enrolment); a nil actor
 // is recorded as anonymous.
 func (s *Server) auditAs(r *http.Request, a *downline.Actor, action, targetType, targetID string, before, after any) error {
+	e := s.auditEntry(r, a, action, targetType, targetID, before, after)
+	if e == nil {
+		return nil
+	}
+	if err := s.Audit.AppendAudit(r.Context(), e); err != nil {
+		s.logger().Error("audit append", "action", action, "target", targetType+" "+targetID, "err", err)
+		return err
+	}
+	return nil
+}
+
+// auditEntry returns the entry auditAs appends, or nil when the server
+// keeps no audit log.
+func (s *Server) auditEntry(r *http.Request, a *downline.Actor, action, targetType, targetID string, before, after any) *downline.AuditEntry {
 	if s.Audit == nil {
 		return nil
 	}
@@ -29,11 +43,7 @@ func (s *Server) auditAs(r *http.Request, a *downline.Actor, action, targetType,
 	} else {
 		e.ActorName = "anonymous " + clientIP(r)
 	}
-	if err := s.Audit.AppendAudit(r.Context(), e); err != nil {
-		s.logger().Error("audit append", "action", action, "target", targetType+" "+targetID, "err", err)
-		return err
-	}
-	return nil
+	return e
 }
 
 func digestOf(v any) string {

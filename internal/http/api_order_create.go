@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -124,6 +125,10 @@ func (s *Server) handleAPIOrderCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeOrderError(w, r, err)
 		return
 	}
+	if rs := recordService(s.Orders); rs != nil {
+		s.createOrderRecorded(w, r, rs, o)
+		return
+	}
 	if err := s.Orders.CreateOrder(r.Context(), o); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -134,6 +139,40 @@ func (s *Server) handleAPIOrderCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, out)
+}
+
+// createOrderRecorded stores o, its audit entry and the response to the
+// request's Idempotency-Key (if any) in one transaction, and sends that
+// response.
+func (s *Server) createOrderRecorded(w http.ResponseWriter, r *http.Request, rs downline.OrderRecordService, o *downline.Order) {
+	claim := idemClaimFrom(r.Context())
+	actor := downline.ActorFromContext(r.Context())
+	var body []byte
+	rec := &downline.OrderRecord{Order: o, Describe: func(o *downline.Order) (*downline.AuditEntry, *downline.IdempotentResponse, error) {
+		// This runs in the group's write transaction, so the order is
+		// marshalled once: the compact form is what the audit digest
+		// covers, the indented form what writeJSON would send.
+		compact, err := json.Marshal(newCreatedOrderJSON(o))
+		if err != nil {
+			return nil, nil, err
+		}
+		body = indentJSON(compact)
+		e := s.auditEntry(r, actor, "order.create", "order", idString(int64(o.ID)), nil, nil)
+		if e != nil {
+			e.AfterDigest = downline.AuditDigest(compact)
+		}
+		return e, claim.response(http.StatusCreated, body), nil
+	}}
+	if err := rs.CreateOrderRecords(r.Context(), []*downline.OrderRecord{rec}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if claim != nil {
+		claim.kept = true
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	w.Write(body)
 }
 
 // handleAPIOrderBatchCreate records up to 1000 orders in one transaction:
@@ -161,11 +200,30 @@ func (s *Server) handleAPIOrderBatchCreate(w http.ResponseWriter, r *http.Reques
 		}
 		os = append(os, o)
 	}
+	out := page[orderJSON]{Items: make([]orderJSON, 0, len(os)), Total: len(os)}
+	if rs := recordService(s.Orders); rs != nil {
+		// The audit entries are written with the orders.
+		actor := downline.ActorFromContext(r.Context())
+		recs := make([]*downline.OrderRecord, len(os))
+		for i, o := range os {
+			recs[i] = &downline.OrderRecord{Order: o, Describe: func(o *downline.Order) (*downline.AuditEntry, *downline.IdempotentResponse, error) {
+				return s.auditEntry(r, actor, "order.create", "order", idString(int64(o.ID)), nil, newCreatedOrderJSON(o)), nil, nil
+			}}
+		}
+		if err := rs.CreateOrderRecords(r.Context(), recs); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		for _, o := range os {
+			out.Items = append(out.Items, newCreatedOrderJSON(o))
+		}
+		writeJSON(w, http.StatusCreated, out)
+		return
+	}
 	if err := s.Orders.CreateOrders(r.Context(), os); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := page[orderJSON]{Items: make([]orderJSON, 0, len(os)), Total: len(os)}
 	for _, o := range os {
 		oj := newCreatedOrderJSON(o)
 		if err := s.audit(r, "order.create", "order", idString(int64(o.ID)), nil, oj); err != nil {

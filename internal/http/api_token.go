@@ -132,7 +132,9 @@ func (s *Server) handleAPITokenDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.Tokens.RevokeAPIToken(r.Context(), credentialFrom(r.Context()).user.ID, downline.APITokenID(id)); err != nil {
+	err = s.Tokens.RevokeAPIToken(r.Context(), credentialFrom(r.Context()).user.ID, downline.APITokenID(id))
+	s.state.tokens.forget()
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -122,8 +122,12 @@ func (s *Server) credentialOf(r *http.Request) (*credential, error) {
 		if !ok || s.Tokens == nil {
 			return nil, downline.Errorf(downline.CodeUnauthorized, "Authorization must be a Bearer API token.")
 		}
-		t, err := s.Tokens.FindAPITokenByHash(ctx, secretHash(strings.TrimSpace(raw)))
-		if downline.ErrorCode(err) == downline.CodeNotFound || err == nil && !t.IsUsable(s.now()) {
+		hash, now := secretHash(strings.TrimSpace(raw)), s.now()
+		if t, u, ok := s.state.tokens.get(hash, now); ok {
+			return &credential{user: u, actor: u.Actor(), token: t}, nil
+		}
+		t, err := s.Tokens.FindAPITokenByHash(ctx, hash)
+		if downline.ErrorCode(err) == downline.CodeNotFound || err == nil && !t.IsUsable(now) {
 			return nil, downline.Errorf(downline.CodeUnauthorized, "The API token is unknown, expired or revoked.")
 		}
 		if err != nil {
@@ -133,6 +137,7 @@ func (s *Server) credentialOf(r *http.Request) (*credential, error) {
 		if err != nil {
 			return nil, err
 		}
+		s.state.tokens.put(hash, t, u, now)
 		return &credential{user: u, actor: u.Actor(), token: t}, nil
 	}
 	ck, err := r.Cookie(sessionCookie)

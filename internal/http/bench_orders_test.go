@@ -178,7 +178,7 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 // OrderGroup; the single runs store each order in its own transaction.
 func BenchmarkOrdersCreate(b *testing.B) {
 	for _, group := range []bool{true, false} {
-		for _, clients := range []int{2, 4, 8} {
+		for _, clients := range []int{2, 4, 8, 16, 32, 64} {
 			name := fmt.Sprintf("single/clients=%d", clients)
 			if group {
 				name = fmt.Sprintf("grouped/clients=%d", clients)

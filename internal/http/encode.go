@@ -25,6 +25,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client went away; nothing useful to do
 }
 
+// indentJSON returns the compact JSON b as writeJSON writes it (an
+// Encoder with two-space indent marshals, indents and adds a newline).
+func indentJSON(b []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(b) * 2)
+	_ = json.Indent(&out, b, "", "  ") // b is valid: json.Marshal made it
+	out.WriteByte('\n')
+	return out.Bytes()
+}
+
 // page is the envelope of every list response: the items, the total
 // number of matches and the cursor for the next page ("" on the last).
 type page[T any] struct {

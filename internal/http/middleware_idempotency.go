@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -82,12 +83,14 @@ func (s *Server) idempotent(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		claim := &idemClaim{actorID: actorID, key: key, hash: reqHash}
+		r = r.WithContext(context.WithValue(r.Context(), idemClaimKey{}, claim))
 		rec := &recorder{header: w.Header()}
 		h(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		if rec.status >= 200 && rec.status < 300 {
+		if rec.status >= 200 && rec.status < 300 && !claim.kept {
 			err := s.Idempotency.SaveIdempotentResponse(r.Context(), &downline.IdempotentResponse{ActorUserID: actorID,
 				Key: key, RequestHash: reqHash, Status: rec.status, Body: rec.body.Bytes()})
 			if err != nil && downline.ErrorCode(err) != downline.CodeConflict {
@@ -97,4 +100,31 @@ func (s *Server) idempotent(h http.HandlerFunc) http.HandlerFunc {
 		w.WriteHeader(rec.status)
 		w.Write(rec.body.Bytes())
 	}
+}
+
+// idemClaim is the Idempotency-Key of a request that found no stored
+// response. A handler that stores the response in the transaction of its
+// change (see handleAPIOrderCreate) takes it with response and sets kept;
+// otherwise idempotent stores the response after the handler.
+type idemClaim struct {
+	actorID   int64
+	key, hash string
+	kept      bool
+}
+
+type idemClaimKey struct{}
+
+// idemClaimFrom returns the request's claim, or nil without a key.
+func idemClaimFrom(ctx context.Context) *idemClaim {
+	c, _ := ctx.Value(idemClaimKey{}).(*idemClaim)
+	return c
+}
+
+// response returns the record of the answer to the claimed key; nil for a
+// nil claim.
+func (c *idemClaim) response(status int, body []byte) *downline.IdempotentResponse {
+	if c == nil {
+		return nil
+	}
+	return &downline.IdempotentResponse{ActorUserID: c.actorID, Key: c.key, RequestHash: c.hash, Status: status, Body: body}
 }

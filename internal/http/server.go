@@ -93,6 +93,11 @@ type Server struct {
 	// MaxBodyBytes bounds request bodies; 0 means 1 MiB.
 	MaxBodyBytes int64
 
+	// TokenCacheTTL is how long an API token found usable is trusted
+	// without a store lookup (see tokenCache); 0 means 2 seconds, a
+	// negative value looks every token up on every request.
+	TokenCacheTTL time.Duration
+
 	state *serverState
 }
 
@@ -114,6 +119,11 @@ func (s *Server) init() {
 		signIns:  newLimiterSet(rate.Every(s.signInPolicy().Every), s.signInPolicy().Burst, 0, 0),
 		harvest:  newLimiterSet(rate.Every(24*time.Hour/time.Duration(s.genealogyDailyCap())), s.genealogyDailyCap(), 0, 0),
 	}
+	ttl := s.TokenCacheTTL
+	if ttl == 0 {
+		ttl = defaultTokenCacheTTL
+	}
+	st.tokens = newTokenCache(ttl)
 	st.pseudonymKey = s.PseudonymKey
 	if st.pseudonymKey == nil {
 		st.pseudonymKey = make([]byte, 32)
@@ -132,6 +142,7 @@ type serverState struct {
 	// (DP-04).
 	harvest      *limiterSet
 	pseudonymKey []byte
+	tokens       *tokenCache
 }
 
 func (s *Server) now() time.Time {

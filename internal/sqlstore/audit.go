@@ -9,30 +9,50 @@ import (
 
 var _ downline.AuditService = (*DB)(nil)
 
-// AppendAudit stores e at the end of the hash chain. The head row of
-// audit_chain is updated first: that write lock (a row lock on PostgreSQL,
-// the database lock on SQLite) serialises appends, so the chain never
-// forks.
+// AppendAudit stores e at the end of the hash chain. See appendAudit.
 func (db *DB) AppendAudit(ctx context.Context, e *downline.AuditEntry) error {
 	if e.Action == "" {
 		return downline.Errorf(downline.CodeInvalid, "audit entry: action is required")
 	}
 	return db.inWriteTx(ctx, "append audit "+e.Action, func(tx *Tx) error {
-		if err := tx.queryRow(ctx, `UPDATE audit_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash`).
-			Scan(&e.Seq, &e.PrevHash); err != nil {
-			return err
-		}
-		e.At = tx.now
-		e.Hash = e.ComputeHash()
-		if _, err := tx.exec(ctx, `INSERT INTO audit_entries (seq, at, actor_user_id, actor_name, actor_role, action,
-			target_type, target_id, before_digest, after_digest, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Seq, encodeTime(e.At), e.ActorUserID, e.ActorName, e.ActorRole, e.Action, e.TargetType, e.TargetID,
-			e.BeforeDigest, e.AfterDigest, e.PrevHash, e.Hash); err != nil {
-			return err
-		}
-		_, err := tx.exec(ctx, `UPDATE audit_chain SET last_hash = ? WHERE id = 1`, e.Hash)
-		return err
+		return appendAudit(ctx, tx, []*downline.AuditEntry{e})
 	})
+}
+
+// appendAudit stores es, in order, at the end of the hash chain in tx,
+// setting their Seq, At, PrevHash and Hash. The head row of audit_chain is
+// updated first: that write lock (a row lock on PostgreSQL, the database
+// lock on SQLite) serialises appends until tx ends, so the chain never
+// forks and its order is the order of the commits.
+func appendAudit(ctx context.Context, tx *Tx, es []*downline.AuditEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	for _, e := range es {
+		if e.Action == "" {
+			return downline.Errorf(downline.CodeInvalid, "audit entry: action is required")
+		}
+	}
+	var last int64
+	var prev string
+	if err := tx.queryRow(ctx, `UPDATE audit_chain SET seq = seq + ? WHERE id = 1 RETURNING seq, last_hash`, len(es)).
+		Scan(&last, &prev); err != nil {
+		return err
+	}
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		e.Seq, e.At, e.PrevHash = last-int64(len(es)-1-i), tx.now, prev
+		e.Hash = e.ComputeHash()
+		prev = e.Hash
+		rows[i] = []any{e.Seq, encodeTime(e.At), e.ActorUserID, e.ActorName, e.ActorRole, e.Action, e.TargetType, e.TargetID,
+			e.BeforeDigest, e.AfterDigest, e.PrevHash, e.Hash}
+	}
+	if err := insertRows(ctx, tx, "audit_entries", []string{"seq", "at", "actor_user_id", "actor_name", "actor_role", "action",
+		"target_type", "target_id", "before_digest", "after_digest", "prev_hash", "hash"}, rows, "", nil); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `UPDATE audit_chain SET last_hash = ? WHERE id = 1`, prev)
+	return err
 }
 
 const auditColumns = `seq, at, actor_user_id, actor_name, actor_role, action, target_type, target_id,

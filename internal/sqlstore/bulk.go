@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"strings"
 )
 
@@ -24,8 +25,9 @@ func insertRows(ctx context.Context, tx *Tx, table string, cols []string, rows [
 	per := max(1, min(maxBulkRows, maxBulkParams/len(cols)))
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
+	for start, n := 0, 0; start < len(rows); start += n {
+		n = bulkChunk(len(rows)-start, per, len(cols))
+		chunk := rows[start : start+n]
 		var q strings.Builder
 		q.WriteString(head)
 		args := make([]any, 0, len(chunk)*len(cols))
@@ -62,16 +64,43 @@ func insertRows(ctx context.Context, tx *Tx, table string, cols []string, rows [
 	return nil
 }
 
+// bulkChunk returns how many of the remaining rows of width cols the next
+// statement inserts, at most per. A remainder small enough for the
+// statement cache (see stmtcache.go) is split into powers of two, so that
+// small batches of any size reuse a few cached statements instead of
+// parsing a statement of their own size.
+func bulkChunk(remaining, per, cols int) int {
+	if remaining >= per || remaining*cols > stmtCacheMaxArgs {
+		return min(remaining, per)
+	}
+	return 1 << (bits.Len(uint(remaining)) - 1)
+}
+
+// inListSize returns the number of placeholders of an IN list of n keys:
+// n rounded up to a power of two while the list is small enough for the
+// statement cache, so that lists of any length reuse a few cached
+// statements. The list is padded by repeating a key, which leaves an IN
+// predicate unchanged.
+func inListSize(n int) int {
+	if n <= 1 {
+		return n
+	}
+	if p := 1 << bits.Len(uint(n-1)); p <= stmtCacheMaxArgs {
+		return p
+	}
+	return n
+}
+
 // queryIn runs query, whose "(%s)" is replaced by a list of placeholders,
 // for keys in chunks, calling scan for every row.
 func queryIn[K any](ctx context.Context, tx *Tx, query string, keys []K, scan func(*sql.Rows) error) error {
 	for start := 0; start < len(keys); start += maxInKeys {
 		chunk := keys[start:min(start+maxInKeys, len(keys))]
-		args := make([]any, len(chunk))
-		for i, k := range chunk {
-			args[i] = k
+		args := make([]any, inListSize(len(chunk)))
+		for i := range args {
+			args[i] = chunk[min(i, len(chunk)-1)]
 		}
-		q := fmt.Sprintf(query, strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", "))
+		q := fmt.Sprintf(query, strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", "))
 		rs, err := tx.query(ctx, q, args...)
 		if err != nil {
 			return err

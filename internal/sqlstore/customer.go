@@ -297,12 +297,17 @@ func (r *refResolver) prefetch(ctx context.Context, tx *Tx, distRefs, custRefs [
 			need = append(need, ref)
 		}
 	}
-	err = queryIn(ctx, tx, `SELECT id, external_id, distributor_id FROM customers WHERE external_id IN (%s)`, need, func(rs *sql.Rows) error {
+	// The customers' distributors come along: an order of a customer
+	// names them, and a lookup per order would cost a round trip each.
+	err = queryIn(ctx, tx, `SELECT c.id, c.external_id, c.distributor_id, d.external_id
+		FROM customers c JOIN distributors d ON d.id = c.distributor_id WHERE c.external_id IN (%s)`, need, func(rs *sql.Rows) error {
 		var c customerRef
-		if err := rs.Scan(&c.id, &c.ref, &c.distributor); err != nil {
+		var dref string
+		if err := rs.Scan(&c.id, &c.ref, &c.distributor, &dref); err != nil {
 			return err
 		}
 		r.custs[c.ref], r.custRefs[c.id] = c, c
+		r.dists[dref], r.distRefs[c.distributor] = c.distributor, dref
 		return nil
 	})
 	if err != nil {

@@ -69,6 +69,8 @@ func migrationDir(d Dialect) string {
 // milliseconds.
 const sqliteBusyTimeout = 10000
 
+// Both SQLite pools keep each connection's recent statements prepared (see
+// stmtcache.go); pgx does the same on PostgreSQL by itself.
 func (db *DB) openSQLite(path string) error {
 	if path == "" {
 		return errors.New("empty sqlite path")
@@ -77,7 +79,7 @@ func (db *DB) openSQLite(path string) error {
 	if path == ":memory:" {
 		// Every connection to :memory: is a database of its own, so an
 		// in-memory store is one connection, shared by readers and writers.
-		w, err := sql.Open("sqlite", "file::memory:?"+pragmas)
+		w, err := openCached("sqlite", "file::memory:?"+pragmas)
 		if err != nil {
 			return err
 		}
@@ -87,7 +89,7 @@ func (db *DB) openSQLite(path string) error {
 	}
 	file := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", file+"?"+common+"&_txlock=immediate")
+	w, err := openCached("sqlite", file+"?"+common+"&_txlock=immediate")
 	if err != nil {
 		return err
 	}
@@ -95,12 +97,15 @@ func (db *DB) openSQLite(path string) error {
 	// in the pool is cheaper than spinning on the busy timeout.
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", file+"?"+common+"&_pragma=query_only(1)")
+	r, err := openCached("sqlite", file+"?"+common+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return err
 	}
+	// Keep every reader open: database/sql keeps only 2 idle connections
+	// by default, and reopening one costs its pragmas and its statements.
 	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
 	db.wdb, db.rdb = w, r
 	return nil
 }

@@ -13,15 +13,10 @@ var _ downline.IdempotencyService = (*DB)(nil)
 // FindIdempotentResponse returns the stored response for a user's key.
 // Returns CodeNotFound.
 func (db *DB) FindIdempotentResponse(ctx context.Context, actorUserID int64, key string) (*downline.IdempotentResponse, error) {
-	tx, err := db.beginTx(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
 	r := downline.IdempotentResponse{ActorUserID: actorUserID, Key: key}
 	var body string
 	var created int64
-	err = tx.queryRow(ctx, `SELECT request_hash, status, body, created_at FROM idempotency_keys
+	err := db.readRow(ctx, `SELECT request_hash, status, body, created_at FROM idempotency_keys
 		WHERE actor_user_id = ? AND idem_key = ?`, actorUserID, key).Scan(&r.RequestHash, &r.Status, &body, &created)
 	if err == sql.ErrNoRows {
 		return nil, downline.Errorf(downline.CodeNotFound, "Idempotency key not found.")
@@ -42,4 +37,50 @@ func (db *DB) SaveIdempotentResponse(ctx context.Context, r *downline.Idempotent
 			VALUES (?, ?, ?, ?, ?, ?)`, r.ActorUserID, r.Key, r.RequestHash, r.Status, string(r.Body), encodeTime(tx.now))
 		return mapError(err, "idempotency key")
 	})
+}
+
+// keepIdempotentResponses stores rs in tx. A key stored already for the
+// same request is left as it is (the first response stays the one
+// replayed); a key stored for another request is CodeConflict.
+func keepIdempotentResponses(ctx context.Context, tx *Tx, rs []*downline.IdempotentResponse) error {
+	type userKey struct {
+		user int64
+		key  string
+	}
+	rows := make([][]any, len(rs))
+	for i, r := range rs {
+		r.CreatedAt = tx.now
+		rows[i] = []any{r.ActorUserID, r.Key, r.RequestHash, r.Status, string(r.Body), encodeTime(tx.now)}
+	}
+	inserted := make(map[userKey]bool, len(rs))
+	err := insertRows(ctx, tx, "idempotency_keys", []string{"actor_user_id", "idem_key", "request_hash", "status", "body", "created_at"},
+		rows, "ON CONFLICT (actor_user_id, idem_key) DO NOTHING RETURNING actor_user_id, idem_key", func(rs *sql.Rows) error {
+			var k userKey
+			if err := rs.Scan(&k.user, &k.key); err != nil {
+				return err
+			}
+			inserted[k] = true
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("keep idempotency keys: %w", err)
+	}
+	// Every response but the one whose row was inserted (the first with
+	// its key) must match the stored request.
+	for _, r := range rs {
+		k := userKey{r.ActorUserID, r.Key}
+		if inserted[k] {
+			delete(inserted, k)
+			continue
+		}
+		var hash string
+		if err := tx.queryRow(ctx, `SELECT request_hash FROM idempotency_keys WHERE actor_user_id = ? AND idem_key = ?`,
+			r.ActorUserID, r.Key).Scan(&hash); err != nil {
+			return fmt.Errorf("keep idempotency key: %w", err)
+		}
+		if hash != r.RequestHash {
+			return downline.Errorf(downline.CodeConflict, "Idempotency-Key %q was used for a different request.", r.Key)
+		}
+	}
+	return nil
 }

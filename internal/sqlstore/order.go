@@ -199,6 +199,12 @@ func (db *DB) CreateOrder(ctx context.Context, o *downline.Order) error {
 
 // CreateOrders stores os and their volume in one transaction: all or none.
 func (db *DB) CreateOrders(ctx context.Context, os []*downline.Order) error {
+	return db.createOrders(ctx, os, nil)
+}
+
+// createOrders is CreateOrders that calls then, when set, in the
+// transaction after the orders are stored.
+func (db *DB) createOrders(ctx context.Context, os []*downline.Order, then func(*Tx) error) error {
 	var errs []error
 	for _, o := range os {
 		if err := o.Validate(); err != nil {
@@ -224,6 +230,11 @@ func (db *DB) CreateOrders(ctx context.Context, os []*downline.Order) error {
 		}
 		if err := in.vols.flush(ctx, tx); err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx); err != nil {
+				return err
+			}
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("create orders: %w", err)

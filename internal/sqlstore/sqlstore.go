@@ -127,6 +127,14 @@ func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return tx.QueryRowContext(ctx, tx.db.Rebind(query), args...)
 }
 
+// readRow runs one read-only statement on the reader pool outside an
+// explicit transaction. A single statement reads one consistent snapshot
+// by itself; skipping BEGIN and ROLLBACK (and database/sql's goroutine per
+// transaction) makes a point lookup on a hot path much cheaper.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.rdb.QueryRowContext(ctx, db.Rebind(query), args...)
+}
+
 func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 	return tx.PrepareContext(ctx, tx.db.Rebind(query))
 }
