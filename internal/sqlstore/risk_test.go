@@ -22,7 +22,7 @@ func TestCircularSponsorshipAttemptFlagged(t *testing.T) {
 		if _, err := db.MoveDistributor(actx, b, downline.DistributorMove{SponsorID: &r}); err != nil {
 			t.Fatal(err)
 		}
-		flags, err := db.FindRiskFlags(ctx, sqlstore.RiskFlagFilter{Kind: sqlstore.RiskCircularSponsorship})
+		flags, _, err := db.FindRiskFlags(ctx, sqlstore.RiskFlagFilter{Kind: sqlstore.RiskCircularSponsorship})
 		if err != nil {
 			t.Fatal(err)
 		}
