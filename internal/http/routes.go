@@ -66,6 +66,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Receipt verification (TX-02).
 	mux.HandleFunc("GET /api/v1/verifications", s.handleAPIVerificationList)
 	mux.HandleFunc("POST /api/v1/verifications/{id}/decision", s.handleAPIVerificationDecide)
+	// Risk review queue (issue 6 item 8).
+	mux.HandleFunc("GET /api/v1/risk-flags", s.handleAPIRiskFlagList)
+	mux.HandleFunc("POST /api/v1/risk-flags/{id}/review", s.handleAPIRiskFlagReview)
 
 	// ---- Back office (web_*.go): sign-in, the distributor portal under
 	// /portal and the admin console under /admin. ----

@@ -169,7 +169,7 @@ type refundOrder struct {
 	// rejected: its receipt was rejected in verification (TX-02); its
 	// revenue is participant revenue from then on (see rejectOrder).
 	rejected bool
-	lines       []refundableLine
+	lines    []refundableLine
 }
 
 type refundableLine struct {
