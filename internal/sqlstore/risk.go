@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/downline/downline"
+	"github.com/downline/downline/attribution"
 )
 
 // The kinds of risk flag the intake raises (table risk_flags, migration
@@ -22,7 +23,73 @@ const (
 	// enrolment, refused because it would have made a cycle (issue 6
 	// item 8).
 	RiskCircularSponsorship = "circular_sponsorship"
+	// RiskSelfReferral: a customer credited to a distributor whose own
+	// organisation it appears to be (attribution.SelfReferralSignals at
+	// attribution: today the customer's domain against the email domains
+	// of the seller and its upline; payment and address matches are
+	// caught per order as circular_customer).
+	RiskSelfReferral = "self_referral"
 )
+
+// selfReferralCheck flags customers credited to a distributor who, or
+// whose upline, appears to be the customer itself. It caches the earner
+// chains of a batch.
+type selfReferralCheck struct {
+	chains map[downline.DistributorID][]earner
+}
+
+// check raises one open self_referral flag naming the nearest matched
+// earner when the customer's domain matches, unless the pair already has
+// one.
+func (sr *selfReferralCheck) check(ctx context.Context, tx *Tx, c downline.CustomerID, domain string, to downline.DistributorID) error {
+	if attribution.NormalizeDomain(domain) == "" || attribution.IsFreeMail(domain) {
+		return nil
+	}
+	if sr.chains == nil {
+		sr.chains = map[downline.DistributorID][]earner{}
+	}
+	chain, ok := sr.chains[to]
+	if !ok {
+		var err error
+		if chain, err = earnerChain(ctx, tx, to); err != nil {
+			return err
+		}
+		sr.chains[to] = chain
+	}
+	parties := make([]attribution.Party, len(chain))
+	for i, e := range chain {
+		parties[i] = attribution.Party{DistributorID: e.id, Email: e.email}
+	}
+	signals := attribution.SelfReferralSignals(attribution.Party{Domain: domain}, parties)
+	if len(signals) == 0 {
+		return nil
+	}
+	// The nearest matched earner: the seller first, then up the line.
+	var match downline.DistributorID
+	var reasons []string
+	for _, e := range chain {
+		for _, s := range signals {
+			if s.DistributorID == e.id {
+				match = e.id
+				reasons = append(reasons, s.Reason)
+			}
+		}
+		if reasons != nil {
+			break
+		}
+	}
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM risk_flags WHERE kind = ? AND customer_id = ? AND distributor_id = ?`,
+		RiskSelfReferral, c, match).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	f := &RiskFlag{Kind: RiskSelfReferral, CustomerID: c, DistributorID: match,
+		Reason: fmt.Sprintf("self-referral: customer %d credited to distributor %d: %s", c, to, strings.Join(reasons, "; "))}
+	if match != to {
+		f.RelatedDistributorID = to
+	}
+	return addRiskFlag(ctx, tx, f)
+}
 
 // RiskFlag is one row of the risk review queue (downline.RiskFlag).
 type RiskFlag = downline.RiskFlag
