@@ -9,13 +9,15 @@ import (
 	"time"
 
 	"github.com/downline/downline"
+	"github.com/downline/downline/internal/sqlstore"
 )
 
-// runRisk dispatches "downline risk list|review": the review queue of
-// fraud and compliance signals (issue 6 item 8).
+// runRisk dispatches "downline risk list|review|clicks": the review queue
+// of fraud and compliance signals (issue 6 item 8), and the referral clicks
+// the redirect flagged (read-only).
 func runRisk(ctx context.Context, e *env, args []string) error {
-	const sub = "list or review"
-	if groupHelp(e, "risk", "list|review", args) {
+	const sub = "list, review or clicks"
+	if groupHelp(e, "risk", "list|review|clicks", args) {
 		return nil
 	}
 	if len(args) == 0 {
@@ -26,6 +28,8 @@ func runRisk(ctx context.Context, e *env, args []string) error {
 		return runRiskList(ctx, e, args[1:])
 	case "review":
 		return runRiskReview(ctx, e, args[1:])
+	case "clicks":
+		return runRiskClicks(ctx, e, args[1:])
 	}
 	return usageError{fmt.Errorf("risk: unknown subcommand %q: want %s", args[0], sub)}
 }
@@ -146,5 +150,54 @@ itself. Reviewing the same way again changes nothing.`)
 		return err
 	}
 	fmt.Fprintf(e.stdout, "flag %d (%s, %s): %s by %s\n", f.ID, f.Kind, riskSubject(f), f.Status, f.ReviewedBy)
+	return nil
+}
+
+func runRiskClicks(ctx context.Context, e *env, args []string) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet(e, "risk clicks", "", `List the referral clicks flagged as bot-like, repeated or part of a burst,
+oldest first. They are kept and counted apart; nothing is reviewed here.`)
+	configFlags(fs, e, &cfg, false)
+	code := fs.String("code", "", "only clicks on this referral code")
+	limit := fs.Int("limit", 100, "at most this many clicks (0: all)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return usageError{fmt.Errorf("risk clicks: --limit must not be negative")}
+	}
+	db, err := openRunStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f := sqlstore.ClickFilter{SuspectOnly: true, Limit: *limit}
+	if *code != "" {
+		f.Code = code
+	}
+	cs, err := db.FindClicks(ctx, f)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%-20s  %-16s  %-12s  %-16s  %s\n", "CLICKED", "CODE", "CAMPAIGN", "IP (HASH)", "FLAGS")
+	for _, c := range cs {
+		var why []string
+		for _, x := range []struct {
+			on   bool
+			name string
+		}{{c.Bot, "bot"}, {c.Repeat, "repeat"}, {c.Burst, "burst"}} {
+			if x.on {
+				why = append(why, x.name)
+			}
+		}
+		ip := c.IPHash
+		if len(ip) > 16 {
+			ip = ip[:16]
+		}
+		fmt.Fprintf(e.stdout, "%-20s  %-16s  %-12s  %-16s  %s\n", c.At.UTC().Format(time.DateTime), c.Code, c.Campaign, ip, strings.Join(why, "+"))
+	}
+	if len(cs) == 0 {
+		fmt.Fprintln(e.stdout, "no flagged clicks")
+	}
 	return nil
 }

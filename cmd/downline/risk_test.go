@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/downline/downline"
 	"github.com/downline/downline/internal/sqlstore"
@@ -61,6 +62,23 @@ func TestRiskCommands(t *testing.T) {
 			if err != nil || !strings.Contains(out, "dismissed by Ann") || !strings.Contains(out, "a typo in the import") ||
 				strings.Contains(out, "self_referral") {
 				t.Errorf("list --kind: %v\n%s", err, out)
+			}
+			// Flagged referral clicks are listed read-only; clean ones not.
+			at := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
+			if err := db.RecordClicks(ctx, []sqlstore.Click{
+				{At: at, Code: "ALICE", IPHash: "aaaa", Burst: true},
+				{At: at.Add(time.Second), Code: "ALICE", IPHash: "bbbb"},
+				{At: at.Add(2 * time.Second), Code: "BOB", IPHash: "cccc", Bot: true, Repeat: true},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			out, err = do("clicks")
+			if err != nil || !strings.Contains(out, "burst") || !strings.Contains(out, "bot+repeat") || strings.Contains(out, "bbbb") {
+				t.Errorf("clicks: %v\n%s", err, out)
+			}
+			out, err = do("clicks", "--code", "BOB")
+			if err != nil || strings.Contains(out, "ALICE") || !strings.Contains(out, "BOB") {
+				t.Errorf("clicks --code BOB: %v\n%s", err, out)
 			}
 			action := "risk.review"
 			es, n, err := db.FindAuditEntries(ctx, downline.AuditFilter{Action: &action})
