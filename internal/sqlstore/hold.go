@@ -188,7 +188,8 @@ func releaseHeld(ctx context.Context, tx *Tx, k holdKey, gate periodGate, vols *
 			return 0, err
 		}
 		if period != h.period {
-			if _, err := tx.exec(ctx, `UPDATE orders SET period = ? WHERE id = ?`, period, h.id); err != nil {
+			// The revenue stays where addOrder counted it.
+			if _, err := tx.exec(ctx, `UPDATE orders SET period = ?, revenue_period = period WHERE id = ?`, period, h.id); err != nil {
 				return 0, fmt.Errorf("release order %d: %w", h.id, err)
 			}
 		}

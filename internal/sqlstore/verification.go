@@ -394,7 +394,9 @@ func (db *DB) DecideVerification(ctx context.Context, id downline.VerificationID
 //     longer releases it (releaseHeld skips non-customer purposes);
 //   - released: the volume the release added (net of the refunds booked
 //     while it was held, which took back revenue only) and its customer
-//     order if the release counted one.
+//     order if the release counted one; its revenue is restated where it
+//     was counted (orders.revenue_period when the release moved the
+//     volume to a later period), unless that period is closed.
 //
 // An order the intake reclassified (TX-02 circularity: personal_use of the
 // matched upline) is not customer volume: its PCV stays and a rejection
@@ -407,13 +409,14 @@ func rejectOrder(ctx context.Context, tx *Tx, id downline.VerificationID, gate p
 	what := "verification case " + strconv.FormatInt(int64(id), 10)
 	var o refundOrder
 	var cust sql.NullInt64
-	var period, state string
+	var period, revenuePeriod, state string
 	var amount, cv, qv int64
 	err := tx.queryRow(ctx, `SELECT o.id, o.external_id, o.distributor_id, o.customer_id, o.purpose, o.period,
-		o.volume_state, SUM(l.amount), SUM(l.total_cv), SUM(l.total_qv)
+		o.revenue_period, o.volume_state, SUM(l.amount), SUM(l.total_cv), SUM(l.total_qv)
 		FROM verification_cases v JOIN orders o ON o.id = v.order_id JOIN order_lines l ON l.order_id = o.id
-		WHERE v.id = ? GROUP BY o.id, o.external_id, o.distributor_id, o.customer_id, o.purpose, o.period, o.volume_state`, id).
-		Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &period, &state, &amount, &cv, &qv)
+		WHERE v.id = ? GROUP BY o.id, o.external_id, o.distributor_id, o.customer_id, o.purpose, o.period,
+		o.revenue_period, o.volume_state`, id).
+		Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &period, &revenuePeriod, &state, &amount, &cv, &qv)
 	if err != nil {
 		return fmt.Errorf("%s: order: %w", what, err)
 	}
@@ -485,10 +488,22 @@ func rejectOrder(ctx context.Context, tx *Tx, id downline.VerificationID, gate p
 	}
 	vols := newVolumeBatch()
 	nc := downline.PurposeNonCommissionable
+	// An order released into a later period than its revenue's (TX-11)
+	// has the two apart; the revenue's period was closed by then.
+	revenueClosed := orderClosed
+	if revenuePeriod == "" {
+		revenuePeriod = period
+	} else if revenueClosed, err = closed(revenuePeriod); err != nil {
+		return err
+	}
+	if !revenueClosed {
+		v := vols.delta(revenuePeriod, o.distributor)
+		addVolume(v, o.purpose, true, -1, amount, 0, 0)
+		addVolume(v, nc, false, 1, amount, 0, 0)
+	}
 	if !orderClosed {
 		v := vols.delta(period, o.distributor)
-		addVolume(v, o.purpose, true, -1, amount, addedCV, addedQV)
-		addVolume(v, nc, false, 1, amount, 0, 0)
+		addVolume(v, o.purpose, true, -1, 0, addedCV, addedQV)
 		if customerOrder {
 			v.CustomerOrders--
 		}

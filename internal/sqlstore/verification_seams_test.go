@@ -348,3 +348,38 @@ func TestVerificationVolumeConserved(t *testing.T) {
 		})
 	})
 }
+
+// TestVerificationRejectReleasedLate: O-1's revenue was counted in
+// January while held; January closes (paying nothing on it); the
+// acknowledgement releases its CuV into February. The rejection takes the
+// CuV out of February and leaves the revenue classes alone: January is
+// closed and February never had O-1's revenue. Nothing is reversed.
+func TestVerificationRejectReleasedLate(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		holdWorld(t, db, "bob@acme.example", "ann@vendor.example")
+		runOrder(t, db, "O-1", time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC))
+		if _, err := db.CloseRun(ctx, "2026-01", downline.RunOptions{HoldDays: -1}); err != nil {
+			t.Fatal(err)
+		}
+		acknowledge(t, db, "C-1", "B")
+		if st, p := orderState(t, db, "O-1"); st != downline.VolumeReleased || p != "2026-02" {
+			t.Fatalf("O-1 %s in %s, want released into 2026-02", st, p)
+		}
+		if v := volumes(t, db, "2026-02")["B"]; v.CuV != 100000 || v.CustomerRevenue != 0 || v.CustomerOrders != 1 {
+			t.Fatalf("February before the rejection: %+v", v)
+		}
+		sample(t, db, "2026-02", 1, 1)
+		c := decide(t, db, "O-1", downline.VerificationRejected)
+		v := volumes(t, db, "2026-02")["B"]
+		if v.CuV != 0 || v.CustomerRevenue != 0 || v.ParticipantRevenue != 0 || v.CustomerOrders != 0 {
+			t.Errorf("February after the rejection: %+v; want CuV 0, revenue 0/0, 0 customer orders", v)
+		}
+		if jan := volumes(t, db, "2026-01")["B"]; jan.CustomerRevenue != 100000 || jan.ParticipantRevenue != 0 {
+			t.Errorf("closed January changed: %+v", jan)
+		}
+		if c.ReversalID != "" || c.ReversedAmount != 0 {
+			t.Errorf("reversal %q of %d, want none (January paid nothing on O-1)", c.ReversalID, c.ReversedAmount)
+		}
+	})
+}
