@@ -383,3 +383,215 @@ func TestVerificationRejectReleasedLate(t *testing.T) {
 		}
 	})
 }
+
+// TestVerificationVolumeConservedAcrossCloses is the property with period
+// closes among the steps: a closed period is never edited, so what a
+// rejection restates depends on what was closed when it happened. The
+// model records, per order, the month of its intake and of its release,
+// and the first open month at its rejection; the seller's volumes summed
+// over all periods must equal:
+//
+//   - revenue: net of refunds; a rejected order's amount is participant
+//     revenue unless its revenue month was closed at the rejection, and
+//     a refund of it is participant revenue unless booked in a month
+//     closed at the rejection;
+//   - CuV: net of refunds for counted and released orders; for a rejected
+//     one, what its volume month kept if that was closed at the rejection
+//     (the CV it added, less the refunds booked in months closed then).
+//
+// The ledger sums to zero throughout (clawbacks and reversals).
+func TestVerificationVolumeConservedAcrossCloses(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		holdWorld(t, db, "bob@acme.example", "ann@vendor.example")
+		month := 0 // the first open month is 2026-01 + month
+		name := func(m int) string { return fmt.Sprintf("%04d-%02d", 2026+m/12, 1+m%12) }
+		n := 0
+		rapid.Check(t, func(rt *rapid.T) {
+			n++
+			seller, customer := fmt.Sprintf("K%d", n), fmt.Sprintf("CK%d", n)
+			s := dist(seller, "A")
+			s.Email = seller + "@vendor.example"
+			if err := db.CreateDistributor(ctx, s); err != nil {
+				rt.Fatal(err)
+			}
+			c := &downline.Customer{ExternalID: customer, Name: "Customer " + customer, DistributorRef: seller,
+				Attribution: downline.AttributionManual}
+			if err := db.CreateCustomer(ctx, c); err != nil {
+				rt.Fatal(err)
+			}
+			type model struct {
+				intake, volume int // months
+				rejectedAt     int // first open month at the rejection; -1 if not rejected
+				addedCV        int64
+			}
+			orders := map[string]*model{}
+			var refs []string
+			var hold int64
+			closes := 0
+			first := month
+			for step := range 10 {
+				paid := time.Date(2026+month/12, time.Month(1+month%12), 1+step, 12, 0, 0, 0, time.UTC)
+				op := rapid.SampledFrom([]string{"order", "hold", "ack", "refund", "reject", "confirm", "close"}).Draw(rt, "op")
+				if len(refs) == 0 {
+					op = "order"
+				}
+				switch op {
+				case "order":
+					ext := fmt.Sprintf("%s-O%d", seller, step)
+					if err := db.CreateOrder(ctx, &downline.Order{ExternalID: ext, CustomerRef: customer, Purpose: downline.PurposeCustomerDirect,
+						Currency: "EUR", PaidAt: paid, Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: rapid.Int64Range(1, 4).Draw(rt, "qty"),
+							UnitPrice: 100000}}}); err != nil {
+						rt.Fatal(err)
+					}
+					orders[ext] = &model{intake: month, volume: month, rejectedAt: -1}
+					refs = append(refs, ext)
+				case "hold":
+					h, err := db.HoldSelfDealing(ctx, c.ID, s.ID, "manual")
+					if err != nil {
+						rt.Fatal(err)
+					}
+					hold = h.ID
+				case "ack":
+					if hold == 0 {
+						continue
+					}
+					if err := db.AcknowledgeSelfDealing(ctx, hold, "Pat", "pat@example.com"); err != nil && downline.ErrorCode(err) != downline.CodeConflict {
+						rt.Fatal(err)
+					}
+					for _, ext := range refs {
+						if o, err := db.FindOrderByExternalID(ctx, ext); err != nil {
+							rt.Fatal(err)
+						} else if o.VolumeState == downline.VolumeReleased && o.Period == name(month) {
+							orders[ext].volume = month
+						}
+					}
+				case "refund":
+					ext := rapid.SampledFrom(refs).Draw(rt, "refunded order")
+					o, err := db.FindOrderByExternalID(ctx, ext)
+					if err != nil {
+						rt.Fatal(err)
+					}
+					remaining := o.Total() - o.Lines[0].RefundedAmount
+					if remaining == 0 {
+						continue
+					}
+					r := &downline.Refund{ExternalID: fmt.Sprintf("%s-R%d", seller, step), OrderRef: ext, RefundedAt: paid}
+					if !rapid.Bool().Draw(rt, "full") {
+						r.Lines = []downline.RefundLine{{LineNo: 1, Amount: rapid.Int64Range(1, remaining).Draw(rt, "amount")}}
+					}
+					if err := db.CreateRefund(ctx, r); err != nil {
+						rt.Fatal(err)
+					}
+				case "reject", "confirm":
+					ext := rapid.SampledFrom(refs).Draw(rt, "decided order")
+					o, err := db.FindOrderByExternalID(ctx, ext)
+					if err != nil {
+						rt.Fatal(err)
+					}
+					if _, err := db.SampleVerifications(ctx, downline.SampleRequest{Period: o.Period, RateNum: 1, RateDen: 1, Key: sampleKey}); err != nil {
+						rt.Fatal(err)
+					}
+					cs, _, err := db.FindVerifications(ctx, downline.VerificationFilter{OrderID: &o.ID})
+					if err != nil || len(cs) != 1 {
+						rt.Fatalf("case of %s: %v, %v", ext, cs, err)
+					}
+					st := downline.VerificationRejected
+					if op == "confirm" {
+						st = downline.VerificationConfirmed
+					}
+					_, changed, err := db.DecideVerification(ctx, cs[0].ID, downline.VerificationDecision{Status: st, By: "co"})
+					if err != nil && downline.ErrorCode(err) != downline.CodeConflict {
+						rt.Fatal(err)
+					}
+					if changed && st == downline.VerificationRejected {
+						m := orders[ext]
+						m.rejectedAt = month
+						var heldCV int64
+						if err := db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT COALESCE(SUM(rl.cv), 0) FROM refunds r
+							JOIN refund_lines rl ON rl.refund_id = r.id WHERE r.order_id = ? AND r.held`), o.ID).Scan(&heldCV); err != nil {
+							rt.Fatal(err)
+						}
+						switch o.VolumeState {
+						case downline.VolumeCounted:
+							m.addedCV = o.Lines[0].TotalCV()
+						case downline.VolumeReleased:
+							m.addedCV = o.Lines[0].TotalCV() - heldCV
+						}
+					}
+				case "close":
+					if closes > 0 || n > 40 { // bounds the runs over a growing tree
+						continue
+					}
+					if _, err := db.CloseRun(ctx, name(month), downline.RunOptions{HoldDays: -1}); err != nil {
+						rt.Fatal(err)
+					}
+					month++
+					closes++
+				}
+			}
+			var got downline.PeriodVolume
+			for m := first; m <= month; m++ {
+				if err := db.PeriodVolumes(ctx, name(m), func(v downline.PeriodVolume) error {
+					if v.DistributorID == s.ID {
+						got.CuV, got.CustomerRevenue, got.ParticipantRevenue = got.CuV+v.CuV, got.CustomerRevenue+v.CustomerRevenue,
+							got.ParticipantRevenue+v.ParticipantRevenue
+					}
+					return nil
+				}); err != nil {
+					rt.Fatal(err)
+				}
+			}
+			var want downline.PeriodVolume
+			for _, ext := range refs {
+				m := orders[ext]
+				o, err := db.FindOrderByExternalID(ctx, ext)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				rs, _, err := db.FindRefunds(ctx, downline.RefundFilter{OrderID: &o.ID})
+				if err != nil {
+					rt.Fatal(err)
+				}
+				l := o.Lines[0]
+				if m.rejectedAt < 0 {
+					want.CustomerRevenue += l.Amount() - l.RefundedAmount
+					if o.VolumeState != downline.VolumePendingAck {
+						want.CuV += l.TotalCV() - l.RefundedCV
+					}
+					continue
+				}
+				closedAt := func(p string) bool { return p < name(m.rejectedAt) }
+				if closedAt(name(m.intake)) {
+					want.CustomerRevenue += l.Amount()
+				} else {
+					want.ParticipantRevenue += l.Amount()
+				}
+				if closedAt(name(m.volume)) {
+					want.CuV += m.addedCV
+				}
+				for _, r := range rs {
+					var held bool
+					if err := db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT held FROM refunds WHERE id = ?`), r.ID).Scan(&held); err != nil {
+						rt.Fatal(err)
+					}
+					var amount, cv int64
+					for _, rl := range r.Lines {
+						amount, cv = amount+rl.Amount, cv+rl.CV
+					}
+					if closedAt(r.Period) {
+						want.CustomerRevenue -= amount
+						if !held {
+							want.CuV -= cv
+						}
+					} else {
+						want.ParticipantRevenue -= amount
+					}
+				}
+			}
+			if got != want {
+				rt.Fatalf("volumes of %s over %s..%s:\n got %+v\nwant %+v", seller, name(first), name(month), got, want)
+			}
+		})
+		assertLedgerSumsToZero(t, db)
+	})
+}
