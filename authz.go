@@ -53,6 +53,10 @@ const (
 	// PermVerificationDecide records their outcome. Compliance only.
 	PermVerificationRead   Permission = "verification.read"
 	PermVerificationDecide Permission = "verification.decide"
+	// PermRiskRead lists risk flags (issue 6 item 8); PermRiskReview
+	// confirms or dismisses them. Compliance (and admin) only.
+	PermRiskRead   Permission = "risk.read"
+	PermRiskReview Permission = "risk.review"
 )
 
 // Permissions returns every permission, in declaration order.
@@ -64,7 +68,7 @@ func Permissions() []Permission {
 		PermOrderRead, PermOrderCreate, PermRefundRead, PermRefundCreate, PermAuditRead,
 		PermUserRead, PermUserCreate, PermTokenManage, PermPlanActivate, PermRunRead, PermRunCreate,
 		PermCommissionRead, PermPayoutRead, PermPayoutCreate, PermPayoutDetailsUpdate,
-		PermVerificationRead, PermVerificationDecide,
+		PermVerificationRead, PermVerificationDecide, PermRiskRead, PermRiskReview,
 	}
 }
 
@@ -75,7 +79,7 @@ func (p Permission) IsWrite() bool {
 	case PermProgrammeUpdate, PermProductCreate, PermDistributorCreate, PermDistributorUpdate,
 		PermDistributorCancel, PermCustomerCreate, PermOrderCreate, PermRefundCreate,
 		PermUserCreate, PermTokenManage, PermPlanActivate, PermRunCreate, PermPayoutCreate,
-		PermPayoutDetailsUpdate, PermVerificationDecide:
+		PermPayoutDetailsUpdate, PermVerificationDecide, PermRiskReview:
 		return true
 	}
 	return false
@@ -121,7 +125,8 @@ func Roles() []Role {
 //     and the user accounts, which only compliance (audit) and admin read;
 //     support, read-only help, sees no earnings, runs or payouts either;
 //     finance also records orders and refunds, runs and closes periods and
-//     pays out; only compliance reads and decides receipt verifications;
+//     pays out; only compliance reads and decides receipt verifications
+//     and reads and reviews risk flags;
 //   - every signed-in user manages its own API tokens;
 //   - a distributor reads the programme and catalogue; reads and edits its
 //     own record and cancels its own participation; reads its downline's
@@ -147,7 +152,7 @@ func Allowed(role Role, p Permission, rel Relation) bool {
 			return role == RoleFinance
 		case PermRunRead, PermCommissionRead, PermPayoutRead:
 			return role != RoleSupport
-		case PermVerificationRead, PermVerificationDecide:
+		case PermVerificationRead, PermVerificationDecide, PermRiskRead, PermRiskReview:
 			return role == RoleCompliance
 		}
 		return !p.IsWrite()

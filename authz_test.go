@@ -36,6 +36,8 @@ func TestAllowedDistributor(t *testing.T) {
 		{downline.PermPlanActivate, false, false, false},
 		{downline.PermVerificationRead, false, false, false},
 		{downline.PermVerificationDecide, false, false, false},
+		{downline.PermRiskRead, false, false, false},
+		{downline.PermRiskReview, false, false, false},
 	}
 	for _, tt := range tests {
 		for rel, want := range map[downline.Relation]bool{downline.RelOwn: tt.own, downline.RelDownline: tt.downline, downline.RelOther: tt.others} {
@@ -55,7 +57,8 @@ func TestAllowedStaff(t *testing.T) {
 		// Support is read-only apart from its own tokens, and sees no
 		// earnings.
 		earnings := p == downline.PermRunRead || p == downline.PermCommissionRead || p == downline.PermPayoutRead
-		verification := p == downline.PermVerificationRead || p == downline.PermVerificationDecide
+		verification := p == downline.PermVerificationRead || p == downline.PermVerificationDecide ||
+			p == downline.PermRiskRead || p == downline.PermRiskReview
 		if got, want := downline.Allowed(downline.RoleSupport, p, downline.RelNone),
 			!p.IsWrite() && p != downline.PermAuditRead && p != downline.PermUserRead && !earnings && !verification ||
 				p == downline.PermTokenManage; got != want {
@@ -71,9 +74,11 @@ func TestAllowedStaff(t *testing.T) {
 	if !downline.Allowed(downline.RoleCompliance, downline.PermAuditRead, downline.RelNone) {
 		t.Error("compliance may not read the audit log")
 	}
-	// Receipt verification (TX-02) is compliance's alone among staff.
+	// Receipt verification (TX-02) and the risk review queue are
+	// compliance's alone among staff.
 	for _, role := range []downline.Role{downline.RoleFinance, downline.RoleCompliance, downline.RoleSupport} {
-		for _, p := range []downline.Permission{downline.PermVerificationRead, downline.PermVerificationDecide} {
+		for _, p := range []downline.Permission{downline.PermVerificationRead, downline.PermVerificationDecide,
+			downline.PermRiskRead, downline.PermRiskReview} {
 			if got, want := downline.Allowed(role, p, downline.RelNone), role == downline.RoleCompliance; got != want {
 				t.Errorf("Allowed(%s, %s) = %v, want %v", role, p, got, want)
 			}

@@ -135,6 +135,7 @@ func exportOrders(ctx context.Context, db *sqlstore.DB, w io.Writer, period stri
 	if period != "" {
 		per = &period
 	}
+	rcv := &receivedOrders{db: db, refs: map[downline.DistributorID]string{}}
 	var after downline.OrderID
 	for {
 		os, _, err := db.FindOrders(ctx, downline.OrderFilter{Period: per, AfterID: after, Limit: exportPage})
@@ -142,6 +143,9 @@ func exportOrders(ctx context.Context, db *sqlstore.DB, w io.Writer, period stri
 			return err
 		}
 		for _, o := range os {
+			if o, err = rcv.asReceived(ctx, o); err != nil {
+				return err
+			}
 			if err := cw.Order(o); err != nil {
 				return err
 			}
@@ -164,6 +168,9 @@ func exportOrders(ctx context.Context, db *sqlstore.DB, w io.Writer, period stri
 				if o, err = db.FindOrderByID(ctx, r.OrderID); err != nil {
 					return fmt.Errorf("refund %q: %w", r.ExternalID, err)
 				}
+				if o, err = rcv.asReceived(ctx, o); err != nil {
+					return err
+				}
 				buyers[r.OrderID] = o
 			}
 			if err := cw.Refund(r, o); err != nil {
@@ -175,4 +182,50 @@ func exportOrders(ctx context.Context, db *sqlstore.DB, w io.Writer, period stri
 			return cw.Flush()
 		}
 	}
+}
+
+// receivedOrders turns stored orders back into what was received. The
+// store changes an order after intake in two ways: the TX-02 circularity
+// check reclassifies a "customer" order paid by a participant as that
+// participant's personal use (keeping the original seller and purpose),
+// and a rejected receipt verification makes it non_commissionable (the
+// case keeps the original purpose). The export writes the order as
+// received, so that importing the export into the same database is a
+// no-op (the store recognises the request it stored); the store's
+// decisions are state of the database, not of the file: a fresh database
+// importing the export does not know them (the CSV format carries no
+// payment fingerprint, billing address or verification), and neither does
+// calc over an export.
+type receivedOrders struct {
+	db   *sqlstore.DB
+	refs map[downline.DistributorID]string
+}
+
+func (rc *receivedOrders) asReceived(ctx context.Context, o *downline.Order) (*downline.Order, error) {
+	switch {
+	case o.OriginalPurpose != "":
+		ref, ok := rc.refs[o.OriginalDistributorID]
+		if !ok {
+			d, err := rc.db.FindDistributorByID(ctx, o.OriginalDistributorID)
+			if err != nil {
+				return nil, fmt.Errorf("order %q: original seller: %w", o.ExternalID, err)
+			}
+			ref = d.ExternalID
+			rc.refs[o.OriginalDistributorID] = ref
+		}
+		c := *o
+		c.Purpose, c.DistributorID, c.DistributorRef = o.OriginalPurpose, o.OriginalDistributorID, ref
+		return &c, nil
+	case o.Purpose == downline.PurposeNonCommissionable && o.CustomerID != 0:
+		cs, _, err := rc.db.FindVerifications(ctx, downline.VerificationFilter{OrderID: &o.ID})
+		if err != nil {
+			return nil, fmt.Errorf("order %q: verification: %w", o.ExternalID, err)
+		}
+		if len(cs) == 1 && cs[0].Status == downline.VerificationRejected {
+			c := *o
+			c.Purpose = cs[0].OriginalPurpose
+			return &c, nil
+		}
+	}
+	return o, nil
 }

@@ -61,6 +61,7 @@ func commands() []command {
 		{"export", "export distributors, customers or orders as CSV", runExport},
 		{"webhook", "register receivers of outgoing webhooks", runWebhook},
 		{"verify", "sample receipts for verification and record the outcomes (TX-02)", runVerify},
+		{"risk", "list risk flags and confirm or dismiss them", runRisk},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

@@ -93,6 +93,7 @@ func newServer(e *env, logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp
 		Runs:             db,
 		Payouts:          db,
 		Verifications:    db,
+		Risk:             db,
 		AgreementVersion: cfg.AgreementVersion,
 		Mounts:           map[string]http.Handler{},
 		Web:              webServices(e, db),

@@ -80,7 +80,9 @@ func runVerifyDecide(ctx context.Context, e *env, args []string) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet(e, "verify decide", "CASE", `Record the outcome of verification case CASE. A rejection takes the order out of
 customer volume; if its period is closed, the commissions built on it are
-reversed in the open period. Deciding the same way again changes nothing.`)
+reversed in the open period. The decision closes the order's open risk flags
+(rejected: confirmed; confirmed: dismissed). Deciding the same way again
+changes nothing.`)
 	configFlags(fs, e, &cfg, false)
 	confirmed := fs.Bool("confirmed", false, "the customer confirmed the purchase")
 	rejected := fs.Bool("rejected", false, "the receipt was rejected")

@@ -11,7 +11,7 @@ import (
 // OrderColumns are the columns of orders.csv in the order the writer uses;
 // the first six are required.
 var OrderColumns = []string{"id", "distributor_id", "customer_id", "purpose", "paid_at", "cv", "qv", "bv",
-	"amount", "currency", "refund_of", "sku", "quantity"}
+	"amount", "currency", "refund_of", "sku", "quantity", "payment_fingerprint"}
 
 var orderFields = map[string]string{
 	"external id": "id", "distributor": "distributor_id", "customer": "customer_id", "purpose": "purpose",
@@ -45,7 +45,9 @@ type Orders struct {
 // paid_at, cv, and the optional qv (defaults to cv), bv (read and checked
 // but not stored: the store derives binary volume from CV), amount,
 // currency (defaults to o.Currency), refund_of, sku (defaults to
-// o.Product) and quantity (defaults to 1).
+// o.Product), quantity (defaults to 1) and payment_fingerprint (the
+// billing system's opaque token of the payment method, which the TX-02
+// circularity check compares with the participants' own purchases).
 //
 // An order row is one order line of quantity units of the product; its
 // amount, cv and qv are line totals and must divide evenly by the quantity.
@@ -145,6 +147,8 @@ func (t *table) order(o Options) *downline.Order {
 		DistributorRef: t.get("distributor_id"),
 		CustomerRef:    t.get("customer_id"),
 		Purpose:        downline.OrderPurpose(t.required("purpose")),
+		// Only on an order's first row; a further line's row may repeat it.
+		PaymentFingerprint: t.get("payment_fingerprint"),
 	}
 	if ord.Purpose != "" && !ord.Purpose.IsValid() {
 		t.reject("purpose", fmt.Sprintf("%q is not customer_direct, personal_use, resale_stock, receipted_resale or non_commissionable", ord.Purpose))

@@ -90,6 +90,7 @@ func genOrders(t *rapid.T) ([]*downline.Order, []*downline.Refund) {
 		if o.Purpose == downline.PurposeCustomerDirect {
 			o.CustomerRef = "C1"
 		}
+		o.PaymentFingerprint = rapid.SampledFrom([]string{"", "fp_1", "card_2"}).Draw(t, "fingerprint")
 		for range rapid.IntRange(1, 3).Draw(t, "lines") {
 			o.Lines = append(o.Lines, &downline.OrderLine{ProductRef: rapid.SampledFrom([]string{"A", "B"}).Draw(t, "sku"),
 				Quantity: rapid.Int64Range(1, 5).Draw(t, "qty"), UnitPrice: rapid.Int64Range(0, 1e6).Draw(t, "price"),

@@ -119,6 +119,9 @@ func endpoints() []endpoint {
 		{"GET", "/api/v1/verifications", "admin compliance", "", false, fixed("/api/v1/verifications", "")},
 		{"POST", "/api/v1/verifications/{id}/decision", "admin compliance", "", false, fixed("/api/v1/verifications/999/decision",
 			`{"status":"confirmed","by":"matrix"}`)},
+		{"GET", "/api/v1/risk-flags", "admin compliance", "", false, fixed("/api/v1/risk-flags?status=open", "")},
+		{"POST", "/api/v1/risk-flags/{id}/review", "admin compliance", "", false, fixed("/api/v1/risk-flags/999/review",
+			`{"status":"dismissed","by":"matrix"}`)},
 	}
 }
 

@@ -66,6 +66,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Receipt verification (TX-02).
 	mux.HandleFunc("GET /api/v1/verifications", s.handleAPIVerificationList)
 	mux.HandleFunc("POST /api/v1/verifications/{id}/decision", s.handleAPIVerificationDecide)
+	// Risk review queue (issue 6 item 8).
+	mux.HandleFunc("GET /api/v1/risk-flags", s.handleAPIRiskFlagList)
+	mux.HandleFunc("POST /api/v1/risk-flags/{id}/review", s.handleAPIRiskFlagReview)
 
 	// ---- Back office (web_*.go): sign-in, the distributor portal under
 	// /portal and the admin console under /admin. ----
@@ -98,6 +101,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/compliance", s.handleWebCompliance)
 	mux.HandleFunc("GET /admin/verifications", s.handleWebVerificationIndex)
 	mux.HandleFunc("POST /admin/verifications/{id}/decision", s.handleWebVerificationDecide)
+	mux.HandleFunc("GET /admin/risk-flags", s.handleWebRiskIndex)
+	mux.HandleFunc("POST /admin/risk-flags/{id}/review", s.handleWebRiskReview)
 	mux.HandleFunc("GET /admin/simulate", s.handleWebSimulate)
 	mux.HandleFunc("GET /admin/income-disclosure", s.handleWebIncomeDisclosure)
 	mux.HandleFunc("GET /admin/periods", s.handleWebPeriodIndex)

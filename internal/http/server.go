@@ -45,6 +45,8 @@ type Server struct {
 	Payouts      downline.PayoutService
 	// Verifications serves receipt verification (TX-02); nil disables it.
 	Verifications downline.VerificationService
+	// Risk serves the risk flag review queue; nil disables it.
+	Risk downline.RiskService
 
 	// Now is the clock; nil means time.Now. Rand is the source of session
 	// ids, tokens and salts; nil means crypto/rand.

@@ -51,3 +51,45 @@ func TestWebVerifications(t *testing.T) {
 		t.Errorf("the rejected case is not listed with its decider")
 	}
 }
+
+// TestWebRiskFlags lists the open flags on the back office and dismisses
+// one from the list, audited; distributors never see the list.
+func TestWebRiskFlags(t *testing.T) {
+	f := newWebFixture(t, 300)
+	os, _, err := f.db.FindOrders(t.Context(), downline.OrderFilter{Limit: 2})
+	if err != nil || len(os) != 2 {
+		t.Fatal(os, err)
+	}
+	for _, o := range os {
+		if _, err := f.db.SQL().ExecContext(t.Context(), f.db.Rebind(`INSERT INTO risk_flags (kind, order_id, reason, created_at, status, reviewed_by)
+			VALUES ('circular_customer', ?, 'paid with the card of the upline', 0, 'open', '')`), o.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := signInCookie(t, f.handler, adminEmail)
+	dist := signInCookie(t, f.handler, distributorEmail)
+	if code, _ := get(t, f.handler, "/admin/risk-flags", dist); code != http.StatusForbidden {
+		t.Errorf("risk flags as a distributor = %d, want 403", code)
+	}
+	code, body := get(t, f.handler, "/admin/risk-flags", admin)
+	if code != http.StatusOK || strings.Count(body, `action="/admin/risk-flags/`) != 2 || !strings.Contains(body, "paid with the card of the upline") {
+		t.Fatalf("risk flags page = %d with %d review forms, want 2", code, strings.Count(body, `action="/admin/risk-flags/`))
+	}
+	fl, _, err := f.db.FindRiskFlags(t.Context(), downline.RiskFlagFilter{Limit: 1})
+	if err != nil || len(fl) != 1 {
+		t.Fatal(fl, err)
+	}
+	rec := post(t, f.handler, fmt.Sprintf("/admin/risk-flags/%d/review", fl[0].ID), admin,
+		url.Values{"csrf_token": {csrfOf(t, body)}, "status": {"dismissed"}, "note": {"the customer's own card"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("review = %d: %s", rec.Code, rec.Body)
+	}
+	_, body = get(t, f.handler, "/admin/risk-flags?status=dismissed", admin)
+	if !strings.Contains(body, "Ada Admin") || !strings.Contains(body, "the customer&#39;s own card") {
+		t.Errorf("the dismissed flag is not listed with its reviewer and note")
+	}
+	action := "risk.review"
+	if _, n, err := f.db.FindAuditEntries(t.Context(), downline.AuditFilter{Action: &action}); err != nil || n != 1 {
+		t.Errorf("audit entries = %d, %v; want 1", n, err)
+	}
+}

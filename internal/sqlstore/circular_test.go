@@ -105,7 +105,7 @@ func TestCircularCustomerOrder(t *testing.T) {
 			t.Errorf("O-3 = %s, original %q; want an untouched customer order", o3.Purpose, o3.OriginalPurpose)
 		}
 
-		flags, err := db.FindRiskFlags(ctx, sqlstore.RiskFlagFilter{Kind: sqlstore.RiskCircularCustomer, OpenOnly: true})
+		flags, _, err := db.FindRiskFlags(ctx, sqlstore.RiskFlagFilter{Kind: sqlstore.RiskCircularCustomer, Status: downline.RiskOpen})
 		if err != nil {
 			t.Fatal(err)
 		}

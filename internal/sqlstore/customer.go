@@ -123,6 +123,7 @@ func (db *DB) CreateCustomers(ctx context.Context, cs []*downline.Customer) erro
 			return fmt.Errorf("create customers: %w", err)
 		}
 		defer byExt.Close()
+		var selfRef selfReferralCheck
 		for _, c := range cs {
 			what := fmt.Sprintf("customer %q", c.ExternalID)
 			if err := refs.distributor(ctx, what, "distributor", &c.DistributorID, &c.DistributorRef); err != nil {
@@ -151,6 +152,9 @@ func (db *DB) CreateCustomers(ctx context.Context, cs []*downline.Customer) erro
 				return fmt.Errorf("create %s: %w", what, mapError(err, what))
 			}
 			c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+			if err := selfRef.check(ctx, tx, c.ID, c.Domain, c.DistributorID); err != nil {
+				return fmt.Errorf("create %s: self-referral check: %w", what, err)
+			}
 		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("create customers: %w", err)

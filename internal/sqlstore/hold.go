@@ -141,6 +141,8 @@ func earnerChain(ctx context.Context, tx *Tx, d downline.DistributorID) ([]earne
 }
 
 // releaseHeld moves the pending orders of a pair to volume state released
+// (not those rejected in verification meanwhile, now non_commissionable:
+// they stay pending with no volume to release)
 // and adds what remains of their volume (net of refunds recorded while
 // they were held) to vols, in the period the late-volume rule picks for
 // each order's period. It returns how many orders it released.
@@ -152,6 +154,7 @@ func earnerChain(ctx context.Context, tx *Tx, d downline.DistributorID) ([]earne
 func releaseHeld(ctx context.Context, tx *Tx, k holdKey, gate periodGate, vols *volumeBatch) (int, error) {
 	rows, err := tx.query(ctx, `UPDATE orders SET volume_state = 'released'
 		WHERE customer_id = ? AND distributor_id = ? AND volume_state = 'pending_ack'
+		AND purpose IN ('customer_direct', 'receipted_resale')
 		RETURNING id, purpose, period`, k.customer, k.distributor)
 	if err != nil {
 		return 0, fmt.Errorf("release held orders: %w", err)
@@ -185,7 +188,8 @@ func releaseHeld(ctx context.Context, tx *Tx, k holdKey, gate periodGate, vols *
 			return 0, err
 		}
 		if period != h.period {
-			if _, err := tx.exec(ctx, `UPDATE orders SET period = ? WHERE id = ?`, period, h.id); err != nil {
+			// The revenue stays where addOrder counted it.
+			if _, err := tx.exec(ctx, `UPDATE orders SET period = ?, revenue_period = period WHERE id = ?`, period, h.id); err != nil {
 				return 0, fmt.Errorf("release order %d: %w", h.id, err)
 			}
 		}

@@ -276,6 +276,7 @@ func (db *DB) MoveCustomers(ctx context.Context, moves []CustomerMove) error {
 		return err
 	}
 	defer tx.Rollback()
+	var selfRef selfReferralCheck
 	for i := range moves {
 		m := &moves[i]
 		m.At = tx.now
@@ -290,6 +291,13 @@ func (db *DB) MoveCustomers(ctx context.Context, moves []CustomerMove) error {
 		if _, err := tx.exec(ctx, `INSERT INTO customer_moves (customer_id, from_distributor_id, to_distributor_id, moved_at,
 			reason, actor) VALUES (?, ?, ?, ?, ?, ?)`, m.CustomerID, m.From, m.To, encodeTime(tx.now), m.Reason, m.Actor); err != nil {
 			return mapError(fmt.Errorf("log move of customer %d: %w", m.CustomerID, err), fmt.Sprintf("customer %d", m.CustomerID))
+		}
+		var domain string
+		if err := tx.queryRow(ctx, `SELECT domain FROM customers WHERE id = ?`, m.CustomerID).Scan(&domain); err != nil {
+			return fmt.Errorf("move customer %d: %w", m.CustomerID, err)
+		}
+		if err := selfRef.check(ctx, tx, m.CustomerID, domain, m.To); err != nil {
+			return fmt.Errorf("move customer %d: self-referral check: %w", m.CustomerID, err)
 		}
 	}
 	return tx.Commit()
@@ -441,6 +449,14 @@ func (db *DB) CreditReferredCustomer(ctx context.Context, customerRef string, fr
 	if _, err := tx.exec(ctx, `INSERT INTO customer_moves (customer_id, from_distributor_id, to_distributor_id, moved_at,
 		reason, actor) VALUES (?, ?, ?, ?, ?, 'billing')`, id, from, to, encodeTime(tx.now), reason); err != nil {
 		return fmt.Errorf("log move of customer %s: %w", customerRef, err)
+	}
+	var domain string
+	if err := tx.queryRow(ctx, `SELECT domain FROM customers WHERE id = ?`, id).Scan(&domain); err != nil {
+		return fmt.Errorf("credit customer %s: %w", customerRef, err)
+	}
+	var selfRef selfReferralCheck
+	if err := selfRef.check(ctx, tx, id, domain, to); err != nil {
+		return fmt.Errorf("credit customer %s: self-referral check: %w", customerRef, err)
 	}
 	return tx.Commit()
 }

@@ -166,7 +166,10 @@ type refundOrder struct {
 	purpose     downline.OrderPurpose
 	paidAt      int64
 	held        bool // pending acknowledgement (TX-11): no volume to take back
-	lines       []refundableLine
+	// rejected: its receipt was rejected in verification (TX-02); its
+	// revenue is participant revenue from then on (see rejectOrder).
+	rejected bool
+	lines    []refundableLine
 }
 
 type refundableLine struct {
@@ -177,12 +180,13 @@ type refundableLine struct {
 func findRefundOrder(ctx context.Context, tx *Tx, what string, id downline.OrderID, ref string) (*refundOrder, error) {
 	o := &refundOrder{}
 	var cust sql.NullInt64
-	q := `SELECT id, external_id, distributor_id, customer_id, purpose, paid_at, volume_state = 'pending_ack' FROM orders WHERE `
+	q := `SELECT id, external_id, distributor_id, customer_id, purpose, paid_at, volume_state = 'pending_ack', ` +
+		rejectedOrderSQL("orders.id") + ` FROM orders WHERE `
 	var err error
 	if id != 0 {
-		err = tx.queryRow(ctx, q+`id = ?`, id).Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &o.paidAt, &o.held)
+		err = tx.queryRow(ctx, q+`id = ?`, id).Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &o.paidAt, &o.held, &o.rejected)
 	} else {
-		err = tx.queryRow(ctx, q+`external_id = ?`, ref).Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &o.paidAt, &o.held)
+		err = tx.queryRow(ctx, q+`external_id = ?`, ref).Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &o.paidAt, &o.held, &o.rejected)
 	}
 	if err == sql.ErrNoRows {
 		if id != 0 {

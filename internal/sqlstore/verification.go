@@ -358,6 +358,19 @@ func (db *DB) DecideVerification(ctx context.Context, id downline.VerificationID
 			return nil, false, err
 		}
 	}
+	// The decision answers the order's open risk flags: a rejected
+	// receipt confirms them, a confirmed one dismisses them.
+	review := downline.RiskReview{Status: downline.RiskDismissed, By: d.By,
+		Note: fmt.Sprintf("TX-02: receipt confirmed in verification case %d", id)}
+	if d.Status == downline.VerificationRejected {
+		review.Status, review.Note = downline.RiskConfirmed, fmt.Sprintf("TX-02: receipt rejected in verification case %d", id)
+	}
+	if d.Note != "" {
+		review.Note += ": " + d.Note
+	}
+	if _, err := closeRiskFlags(ctx, tx, "order_id = (SELECT order_id FROM verification_cases WHERE id = ?)", id, review); err != nil {
+		return nil, false, fmt.Errorf("%s: risk flags: %w", what, err)
+	}
 	c, err := findVerification(ctx, tx, id)
 	if err != nil {
 		return nil, false, err
@@ -369,21 +382,41 @@ func (db *DB) DecideVerification(ctx context.Context, id downline.VerificationID
 }
 
 // rejectOrder takes a rejected case's order out of customer volume: its
-// purpose becomes non_commissionable; in open periods the volume of the
-// order and of its refunds is restated under that purpose; if the order's
-// period is closed, the commissions built on what was not refunded there
-// are reversed by one clawback transaction in the first open period.
+// purpose becomes non_commissionable and, from the rejection on, its
+// amount counts as participant revenue (TX-04 counts only sales to
+// non-participants; compliance.md TX-02: orders that fail become PCV or
+// ineligible). In open periods exactly what the order added is taken
+// back, and its refunds are restated under the new purpose:
+//
+//   - counted: its CuV/CuQV and its customer order;
+//   - pending_ack (TX-11): nothing but the revenue class, since no CuV
+//     was ever added; the order stays pending and an acknowledgement no
+//     longer releases it (releaseHeld skips non-customer purposes);
+//   - released: the volume the release added (net of the refunds booked
+//     while it was held, which took back revenue only) and its customer
+//     order if the release counted one; its revenue is restated where it
+//     was counted (orders.revenue_period when the release moved the
+//     volume to a later period), unless that period is closed.
+//
+// An order the intake reclassified (TX-02 circularity: personal_use of the
+// matched upline) is not customer volume: its PCV stays and a rejection
+// changes no volume (its flags are closed by DecideVerification).
+//
+// If the order's period is closed, the commissions built on what the run
+// saw and was not refunded there are reversed by one clawback transaction
+// in the first open period; the closed period's figures stay as paid.
 func rejectOrder(ctx context.Context, tx *Tx, id downline.VerificationID, gate periodGate) error {
 	what := "verification case " + strconv.FormatInt(int64(id), 10)
 	var o refundOrder
 	var cust sql.NullInt64
-	var period string
+	var period, revenuePeriod, state string
 	var amount, cv, qv int64
 	err := tx.queryRow(ctx, `SELECT o.id, o.external_id, o.distributor_id, o.customer_id, o.purpose, o.period,
-		SUM(l.amount), SUM(l.total_cv), SUM(l.total_qv)
+		o.revenue_period, o.volume_state, SUM(l.amount), SUM(l.total_cv), SUM(l.total_qv)
 		FROM verification_cases v JOIN orders o ON o.id = v.order_id JOIN order_lines l ON l.order_id = o.id
-		WHERE v.id = ? GROUP BY o.id, o.external_id, o.distributor_id, o.customer_id, o.purpose, o.period`, id).
-		Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &period, &amount, &cv, &qv)
+		WHERE v.id = ? GROUP BY o.id, o.external_id, o.distributor_id, o.customer_id, o.purpose, o.period,
+		o.revenue_period, o.volume_state`, id).
+		Scan(&o.id, &o.ref, &o.distributor, &cust, &o.purpose, &period, &revenuePeriod, &state, &amount, &cv, &qv)
 	if err != nil {
 		return fmt.Errorf("%s: order: %w", what, err)
 	}
@@ -416,53 +449,87 @@ func rejectOrder(ctx context.Context, tx *Tx, id downline.VerificationID, gate p
 	if err != nil {
 		return err
 	}
-	vols := newVolumeBatch()
-	nc := downline.PurposeNonCommissionable
-	if !orderClosed {
-		v := vols.delta(period, o.distributor)
-		addVolume(v, o.purpose, true, -1, amount, cv, qv)
-		addVolume(v, nc, true, 1, amount, cv, qv)
-		v.CustomerOrders--
-	}
-	// Refunds: those booked in open periods are restated under the new
-	// purpose (a run adds a closed order's refund back under the order's
-	// purpose and claws back nothing for a non-commissionable one, so the
-	// reversal below covers them); those booked in closed periods already
-	// reduced what was paid.
-	rows, err := tx.query(ctx, `SELECT r.period, SUM(rl.amount), SUM(rl.cv), SUM(rl.qv) FROM refunds r
-		JOIN refund_lines rl ON rl.refund_id = r.id WHERE r.order_id = ? GROUP BY r.period ORDER BY r.period`, o.id)
+	// Refunds, per period and whether they were booked while the order
+	// was held (those took back revenue only).
+	rows, err := tx.query(ctx, `SELECT r.period, r.held, SUM(rl.amount), SUM(rl.cv), SUM(rl.qv) FROM refunds r
+		JOIN refund_lines rl ON rl.refund_id = r.id WHERE r.order_id = ? GROUP BY r.period, r.held ORDER BY r.period, r.held`, o.id)
 	if err != nil {
 		return fmt.Errorf("%s: refunds: %w", what, err)
 	}
 	type refunded struct {
 		period         string
+		held           bool
 		amount, cv, qv int64
 	}
 	var rs []refunded
+	var heldCV, heldQV int64
 	for rows.Next() {
 		var r refunded
-		if err := rows.Scan(&r.period, &r.amount, &r.cv, &r.qv); err != nil {
+		if err := rows.Scan(&r.period, &r.held, &r.amount, &r.cv, &r.qv); err != nil {
 			rows.Close()
 			return fmt.Errorf("%s: refunds: %w", what, err)
+		}
+		if r.held {
+			heldCV, heldQV = heldCV+r.cv, heldQV+r.qv
 		}
 		rs = append(rs, r)
 	}
 	if err := rows.Close(); err != nil {
 		return fmt.Errorf("%s: refunds: %w", what, err)
 	}
-	reverseCV := cv
+	// What the order itself added to volume.
+	addedCV, addedQV, customerOrder := cv, qv, true
+	switch downline.VolumeState(state) {
+	case downline.VolumePendingAck:
+		addedCV, addedQV, customerOrder = 0, 0, false
+	case downline.VolumeReleased:
+		addedCV, addedQV = cv-heldCV, qv-heldQV
+		customerOrder = addedCV > 0 || addedQV > 0 // as addReleased counted it
+	}
+	vols := newVolumeBatch()
+	nc := downline.PurposeNonCommissionable
+	// An order released into a later period than its revenue's (TX-11)
+	// has the two apart; the revenue's period was closed by then.
+	revenueClosed := orderClosed
+	if revenuePeriod == "" {
+		revenuePeriod = period
+	} else if revenueClosed, err = closed(revenuePeriod); err != nil {
+		return err
+	}
+	if !revenueClosed {
+		v := vols.delta(revenuePeriod, o.distributor)
+		addVolume(v, o.purpose, true, -1, amount, 0, 0)
+		addVolume(v, nc, false, 1, amount, 0, 0)
+	}
+	if !orderClosed {
+		v := vols.delta(period, o.distributor)
+		addVolume(v, o.purpose, true, -1, 0, addedCV, addedQV)
+		if customerOrder {
+			v.CustomerOrders--
+		}
+	}
+	// Refunds booked in open periods are restated under the new purpose
+	// (a run adds a closed order's refund back under the order's purpose
+	// and claws back nothing for a non-commissionable one, so the reversal
+	// below covers them); those booked in closed periods already reduced
+	// what was paid.
+	reverseCV := addedCV
 	for _, r := range rs {
+		rcv, rqv := r.cv, r.qv
+		if r.held {
+			rcv, rqv = 0, 0
+		}
 		c, err := closed(r.period)
 		if err != nil {
 			return err
 		}
 		if c {
-			reverseCV -= r.cv
+			reverseCV -= rcv
 			continue
 		}
 		v := vols.delta(r.period, o.distributor)
-		addVolume(v, o.purpose, true, 1, r.amount, r.cv, r.qv)
-		addVolume(v, nc, true, -1, r.amount, r.cv, r.qv)
+		addVolume(v, o.purpose, true, 1, r.amount, rcv, rqv)
+		addVolume(v, nc, false, -1, r.amount, 0, 0)
 	}
 	if err := vols.flush(ctx, tx); err != nil {
 		return err
@@ -471,7 +538,7 @@ func rejectOrder(ctx context.Context, tx *Tx, id downline.VerificationID, gate p
 	// a rejected receipt no longer makes its customer active.
 	if _, err := tx.exec(ctx, `DELETE FROM customer_activity WHERE period = ? AND distributor_id = ? AND customer_id = ?
 		AND NOT EXISTS (SELECT 1 FROM orders x WHERE x.period = ? AND x.distributor_id = ? AND x.customer_id = ?
-		AND x.purpose IN ('customer_direct', 'receipted_resale'))`, period, o.distributor, o.customer,
+		AND x.purpose IN ('customer_direct', 'receipted_resale') AND x.volume_state <> 'pending_ack')`, period, o.distributor, o.customer,
 		period, o.distributor, o.customer); err != nil {
 		return fmt.Errorf("%s: customer activity: %w", what, err)
 	}

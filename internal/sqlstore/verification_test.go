@@ -212,12 +212,13 @@ func TestVerificationRejectionOpenPeriod(t *testing.T) {
 		if _, _, err := db.DecideVerification(ctx, c.ID, downline.VerificationDecision{Status: downline.VerificationRejected, By: "co"}); err != nil {
 			t.Fatal(err)
 		}
-		// CuV loses the 135.00 that remained; the revenue stays (as
-		// non-commissionable customer revenue); one customer order less.
+		// CuV loses the 135.00 that remained; the 150.00 that remained
+		// of its revenue is no longer a sale to a customer: it moves to
+		// participant revenue (TX-04); one customer order less.
 		v = volumes(t, db, "2026-03")["A"]
-		if v.CuV != 250 || v.CuQV != 250 || v.CustomerRevenue != 20000-5000+300 || v.CustomerOrders != 1 {
-			t.Errorf("March after the rejection: CuV %d CuQV %d revenue %d customer orders %d; want 250, 250, 15300, 1",
-				v.CuV, v.CuQV, v.CustomerRevenue, v.CustomerOrders)
+		if v.CuV != 250 || v.CuQV != 250 || v.CustomerRevenue != 300 || v.ParticipantRevenue != 20000-5000 || v.CustomerOrders != 1 {
+			t.Errorf("March after the rejection: CuV %d CuQV %d revenue %d/%d customer orders %d; want 250, 250, 300/15000, 1",
+				v.CuV, v.CuQV, v.CustomerRevenue, v.ParticipantRevenue, v.CustomerOrders)
 		}
 		n := 0
 		err := db.ActiveCustomerCounts(ctx, "2026-03", 1, func(_ downline.DistributorID, k int) error { n += k; return nil })
@@ -229,8 +230,9 @@ func TestVerificationRejectionOpenPeriod(t *testing.T) {
 			t.Fatal(err)
 		}
 		v = volumes(t, db, "2026-03")["A"]
-		if v.CuV != 250 || v.CustomerRevenue != 300 {
-			t.Errorf("March after refunding the rejected order: CuV %d revenue %d; want 250, 300", v.CuV, v.CustomerRevenue)
+		if v.CuV != 250 || v.CustomerRevenue != 300 || v.ParticipantRevenue != 0 {
+			t.Errorf("March after refunding the rejected order: CuV %d revenue %d/%d; want 250, 300/0", v.CuV,
+				v.CustomerRevenue, v.ParticipantRevenue)
 		}
 		s, err := db.VerificationSummary(ctx, "2026-03")
 		if err != nil {
@@ -392,9 +394,10 @@ func TestVerificationRejectionRefundedInOpenPeriod(t *testing.T) {
 			t.Errorf("reversed %d, want 26000", c.ReversedAmount)
 		}
 		// The refund's -250.00 of CuV in February is restated as
-		// non-commissionable: February's CuV is 0, not -250.00.
-		if v := volumes(t, db, "2026-02")["B"]; v.CuV != 0 || v.CustomerRevenue != -25000 {
-			t.Errorf("February volume of B: CuV %d, revenue %d; want 0, -25000", v.CuV, v.CustomerRevenue)
+		// non-commissionable: February's CuV is 0, not -250.00, and its
+		// revenue is participant revenue (TX-04).
+		if v := volumes(t, db, "2026-02")["B"]; v.CuV != 0 || v.CustomerRevenue != 0 || v.ParticipantRevenue != -25000 {
+			t.Errorf("February volume of B: CuV %d, revenue %d/%d; want 0, 0/-25000", v.CuV, v.CustomerRevenue, v.ParticipantRevenue)
 		}
 		feb, err := db.CloseRun(ctx, "2026-02", downline.RunOptions{HoldDays: -1})
 		if err != nil {

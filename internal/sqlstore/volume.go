@@ -66,6 +66,8 @@ func addVolume(v *downline.PeriodVolume, purpose downline.OrderPurpose, hasCusto
 		v.ResaleStockCV += cv
 		v.ParticipantRevenue += amount
 	case downline.PurposeNonCommissionable:
+		// hasCustomer is false for an order rejected in verification:
+		// no longer a sale to a non-participant (TX-04).
 		if hasCustomer {
 			v.CustomerRevenue += amount
 		} else {
@@ -107,7 +109,9 @@ func (b *volumeBatch) addReleased(period string, k holdKey, purpose downline.Ord
 
 // addRefund subtracts a refund's volume in the refund's period. A refund of
 // an order pending acknowledgement takes back its revenue only: its volume
-// was never added.
+// was never added. A refund of an order whose receipt was rejected
+// (TX-02) takes back participant revenue, the class rejectOrder moved the
+// order's amount to.
 func (b *volumeBatch) addRefund(o *refundOrder, period string, lines []downline.RefundLine) {
 	v := b.delta(period, o.distributor)
 	for _, l := range lines {
@@ -115,8 +119,15 @@ func (b *volumeBatch) addRefund(o *refundOrder, period string, lines []downline.
 		if o.held {
 			cv, qv = 0, 0
 		}
-		addVolume(v, o.purpose, o.customer != 0, -1, l.Amount, cv, qv)
+		addVolume(v, o.purpose, o.customer != 0 && !o.rejected, -1, l.Amount, cv, qv)
 	}
+}
+
+// rejectedOrderSQL is a condition true when the order whose id column is
+// col had its receipt rejected in verification (TX-02). Such an order is
+// non_commissionable and its revenue participant revenue (TX-04).
+func rejectedOrderSQL(col string) string {
+	return `EXISTS (SELECT 1 FROM verification_cases rv WHERE rv.order_id = ` + col + ` AND rv.status = 'rejected')`
 }
 
 // flush upserts the accumulated volume, in key order so that concurrent

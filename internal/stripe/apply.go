@@ -61,16 +61,17 @@ type Applier struct {
 	Livemode bool
 	Currency string // programme currency
 
-	// The hooks run each time an event is processed, replays included, so
-	// they must be idempotent (e.g. enqueue with a stable event id).
+	// OnCustomerCredited, when set, runs each time an event is processed
+	// (replays included, so it must be idempotent) after a customer is
+	// created or moved to a referrer. cmd/downline sets none: the store
+	// runs the TX-11 self-dealing check itself when an order of the pair
+	// arrives.
 	//
-	// OnCustomerCredited, when set, runs after a customer is created or
-	// moved to a referrer: cmd/downline uses it for the TX-11 self-dealing
-	// check (attribution.SelfDealing, then sqlstore.HoldSelfDealing).
+	// There is no order hook: CreateOrder writes the order.attributed
+	// outgoing webhook to the outbox in the order's own transaction, once
+	// per order (a duplicate delivery or a replay creates no order and so
+	// announces nothing again).
 	OnCustomerCredited func(ctx context.Context, customerRef string, to downline.DistributorID) error
-	// OnOrderCreated, when set, runs after an order is stored: cmd/downline
-	// uses it to enqueue the order.attributed outgoing webhook.
-	OnOrderCreated func(ctx context.Context, o *downline.Order) error
 }
 
 // ReceiveEvent implements Receiver. A duplicate delivery is acknowledged
@@ -273,9 +274,6 @@ func (a *Applier) applyOrder(ctx context.Context, no NewOrder, o *outcome) error
 		kind = "renewal order"
 	}
 	o.done = append(o.done, fmt.Sprintf("%s %s credited to distributor %d", kind, no.ExternalID, ord.DistributorID))
-	if a.OnOrderCreated != nil {
-		return a.OnOrderCreated(ctx, ord)
-	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package stripe_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -114,14 +115,15 @@ func TestEndToEndReferredInvoice(t *testing.T) {
 	x := newE2E(t)
 	ctx := context.Background()
 	var credited []string
-	var created []string
 	x.app.OnCustomerCredited = func(_ context.Context, ref string, to downline.DistributorID) error {
 		credited = append(credited, fmt.Sprintf("%s→%d", ref, to))
 		return nil
 	}
-	x.app.OnOrderCreated = func(_ context.Context, o *downline.Order) error {
-		created = append(created, o.ExternalID)
-		return nil
+	// A subscriber of order.attributed: the store announces each order
+	// once, from the order's transaction.
+	if err := x.db.CreateWebhookEndpoint(ctx, &sqlstore.WebhookEndpoint{URL: "https://hooks.example/downline",
+		Secret: "0123456789abcdef", EventTypes: []string{sqlstore.EventOrderAttributed}, Active: true}); err != nil {
+		t.Fatal(err)
 	}
 
 	cust := fixture(t, "customer")
@@ -174,14 +176,31 @@ func TestEndToEndReferredInvoice(t *testing.T) {
 	if st := x.post(t, renewal, "whsec_e2e"); st != 200 {
 		t.Fatalf("renewal: status %d", st)
 	}
-	// The hooks run once per processing: not for the duplicate delivery,
-	// but again for the replay (CreateOrder is then a no-op), so they must
-	// be idempotent.
+	// The hook runs once per processing: not for the duplicate delivery,
+	// but again for a replay, so it must be idempotent.
 	if diff := cmp.Diff([]string{fmt.Sprintf("%s→%d", fxCustomer, x.alice)}, credited); diff != "" {
 		t.Errorf("OnCustomerCredited calls (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"in_first", "in_first", "in_renewal"}, created); diff != "" {
-		t.Errorf("OnOrderCreated calls (-want +got):\n%s", diff)
+	// One order.attributed per order: neither Stripe's retry nor the
+	// replay announces in_first again.
+	due, err := x.db.DueWebhookDeliveries(ctx, time.Now().AddDate(1, 0, 0), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var announced []string
+	for _, d := range due {
+		var ev struct {
+			Data struct {
+				ExternalID string `json:"external_id"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(d.Payload, &ev); err != nil {
+			t.Fatal(err)
+		}
+		announced = append(announced, d.EventType+" "+ev.Data.ExternalID)
+	}
+	if diff := cmp.Diff([]string{"order.attributed in_first", "order.attributed in_renewal"}, announced); diff != "" {
+		t.Errorf("outbox (-want +got):\n%s", diff)
 	}
 	if os := x.orders(t); len(os) != 2 || os[1].DistributorID != x.alice {
 		t.Fatalf("after renewal: %d orders, want 2 with the renewal credited to Alice", len(os))
