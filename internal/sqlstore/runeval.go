@@ -344,8 +344,10 @@ func fastStartVolumes(ctx context.Context, tx *Tx, p *compplan.Plan, period stri
 // refundedClosedOrders returns the refunds recorded in period of orders
 // whose own period is closed, ordered by refund id.
 func refundedClosedOrders(ctx context.Context, tx *Tx, period string) ([]refundedOrder, error) {
+	// A rejected receipt's order is no longer customer revenue (TX-02),
+	// the same rule as the volume batch's (rejectedOrderSQL).
 	rows, err := tx.query(ctx, `SELECT r.id, r.external_id, o.id, o.distributor_id, o.period, o.purpose,
-		o.customer_id IS NOT NULL, SUM(rl.amount), SUM(rl.cv), SUM(rl.qv)
+		o.customer_id IS NOT NULL AND NOT `+rejectedOrderSQL("o.id")+`, SUM(rl.amount), SUM(rl.cv), SUM(rl.qv)
 		FROM refunds r JOIN orders o ON o.id = r.order_id JOIN refund_lines rl ON rl.refund_id = r.id
 		WHERE r.period = ? AND o.period < ? AND NOT r.held
 		AND EXISTS (SELECT 1 FROM commission_runs c WHERE c.period = o.period AND c.kind = 'close')
