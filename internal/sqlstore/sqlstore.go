@@ -24,6 +24,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/downline/downline"
@@ -53,6 +54,10 @@ type DB struct {
 	// database, it is the same pool as wdb.
 	wdb *sql.DB
 	rdb *sql.DB
+
+	// catalogue is what order intake needs of the programme and the
+	// products, loaded once (see catalogue.go).
+	catalogue atomic.Pointer[catalogue]
 }
 
 // Open opens the database named by dsn: "sqlite:PATH" (a file, created when
