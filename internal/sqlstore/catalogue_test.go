@@ -68,3 +68,24 @@ func TestCatalogueAddedProduct(t *testing.T) {
 		check(t, intake, open())
 	})
 }
+
+// TestSQLiteCheckpointsInBackground: the writer of an SQLite file leaves
+// WAL checkpoints to the background checkpointer up to the backstop, and
+// closing the store (twice, too) stops it.
+func TestSQLiteCheckpointsInBackground(t *testing.T) {
+	t.Parallel()
+	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "wal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages int
+	if err := db.SQL().QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&pages); err != nil || pages != 20000 {
+		t.Errorf("writer wal_autocheckpoint = %d (%v), want 20000", pages, err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Errorf("second close: %v", err)
+	}
+}
