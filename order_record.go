@@ -23,7 +23,7 @@ type OrderRecordService interface {
 	// CreateOrderRecords stores the records' orders as CreateOrders does,
 	// appends their audit entries to the chain in record order and keeps
 	// their responses, in one transaction: all or none. A response whose
-	// key is stored already for the same request (same RequestHash) is
-	// left alone; for another request it fails the call with CodeConflict.
+	// key is stored already (for any request, or twice in recs) fails the
+	// call with CodeConflict: the stored response is the one to replay.
 	CreateOrderRecords(ctx context.Context, recs []*OrderRecord) error
 }

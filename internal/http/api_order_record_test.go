@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/downline/downline"
@@ -59,6 +60,51 @@ func TestOrderCreateRecorded(t *testing.T) {
 	if n := len(audit()); n != len(es) {
 		t.Errorf("replay appended %d audit entries", n-len(es))
 	}
+
+	// The key is checked in the order's transaction, and a failed request
+	// looks it up afterwards: a used key with another body is 409 even
+	// when that body would be refused (as a lookup beforehand answered).
+	if res := f.do(t, downline.RoleAdmin, "POST", "/api/v1/orders", body("REC-9", "C-NOBODY"), "Idempotency-Key", "rec-1"); res.status != http.StatusConflict {
+		t.Errorf("used key, other and bad body: %d %s, want 409", res.status, res.body)
+	}
+	if res := f.do(t, downline.RoleAdmin, "POST", "/api/v1/orders", body("REC-9", "C-A"), "Idempotency-Key", "rec-1"); res.status != http.StatusConflict {
+		t.Errorf("used key, other body: %d %s, want 409", res.status, res.body)
+	}
+	if _, err := f.db.FindOrderByExternalID(ctx, "REC-9"); downline.ErrorCode(err) != downline.CodeNotFound {
+		t.Errorf("order of a refused key stored: %v", err)
+	}
+	if n := len(audit()); n != len(es) {
+		t.Errorf("refused keys appended %d audit entries", n-len(es))
+	}
+
+	// The same request sent 8 times at once (one group commit, or a few):
+	// one order, one audit entry, and every caller gets the same answer.
+	var wg sync.WaitGroup
+	same := make([]response, 8)
+	for i := range same {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			same[i] = f.do(t, downline.RoleAdmin, "POST", "/api/v1/orders", body("REC-8", "C-A"), "Idempotency-Key", "rec-8")
+		}()
+	}
+	wg.Wait()
+	replays := 0
+	for _, res := range same {
+		if res.status != http.StatusCreated || !bytes.Equal(res.body, same[0].body) {
+			t.Errorf("concurrent same request: %d %s, want 201 %s", res.status, res.body, same[0].body)
+		}
+		if res.header.Get("Idempotent-Replayed") == "true" {
+			replays++
+		}
+	}
+	if replays != len(same)-1 {
+		t.Errorf("concurrent same request: %d replayed, want %d", replays, len(same)-1)
+	}
+	if n := len(audit()); n != len(es)+1 {
+		t.Errorf("concurrent same request appended %d audit entries, want 1", n-len(es))
+	}
+	es = audit()
 
 	bad := f.do(t, downline.RoleAdmin, "POST", "/api/v1/orders", body("REC-2", "C-NOBODY"), "Idempotency-Key", "rec-2")
 	if bad.status != http.StatusBadRequest {

@@ -40,6 +40,13 @@ func (rec *recorder) WriteHeader(status int) {
 // same key with another request is 409. Failed requests (validation
 // errors included) are not stored, so a corrected retry may reuse the key.
 // Keys belong to the authenticated user.
+//
+// For most handlers the stored response is looked up before the handler
+// runs. A handler that keeps the response in the transaction of its
+// change (see idemInTx) runs first instead: that transaction refuses a
+// key in use, and only a failed request looks the key up, to replay or
+// refuse it as the lookup would have beforehand. A request that succeeds
+// thus costs no lookup of its own.
 func (s *Server) idempotent(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get(idempotencyHeader)
@@ -67,19 +74,8 @@ func (s *Server) idempotent(h http.HandlerFunc) http.HandlerFunc {
 		sum.Write(body)
 		reqHash := hex.EncodeToString(sum.Sum(nil))
 		actorID := int64(c.user.ID)
-		prev, err := s.Idempotency.FindIdempotentResponse(r.Context(), actorID, key)
-		switch {
-		case err == nil && prev.RequestHash == reqHash:
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Idempotent-Replayed", "true")
-			w.WriteHeader(prev.Status)
-			w.Write(prev.Body)
-			return
-		case err == nil:
-			s.writeError(w, r, downline.Errorf(downline.CodeConflict, "Idempotency-Key %q was used for a different request.", key))
-			return
-		case downline.ErrorCode(err) != downline.CodeNotFound:
-			s.writeError(w, r, err)
+		inTx := s.idemInTx(r)
+		if !inTx && s.replayStored(w, r, actorID, key, reqHash) {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -90,7 +86,11 @@ func (s *Server) idempotent(h http.HandlerFunc) http.HandlerFunc {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		if rec.status >= 200 && rec.status < 300 && !claim.kept {
+		ok := rec.status >= 200 && rec.status < 300
+		if !ok && inTx && s.replayStored(w, r, actorID, key, reqHash) {
+			return
+		}
+		if ok && !claim.kept {
 			err := s.Idempotency.SaveIdempotentResponse(r.Context(), &downline.IdempotentResponse{ActorUserID: actorID,
 				Key: key, RequestHash: reqHash, Status: rec.status, Body: rec.body.Bytes()})
 			if err != nil && downline.ErrorCode(err) != downline.CodeConflict {
@@ -100,6 +100,37 @@ func (s *Server) idempotent(h http.HandlerFunc) http.HandlerFunc {
 		w.WriteHeader(rec.status)
 		w.Write(rec.body.Bytes())
 	}
+}
+
+// replayStored answers the request from the response stored for the
+// user's key: that response, marked Idempotent-Replayed, for the same
+// request (reqHash), 409 for another. It reports whether it answered: not
+// when no response is stored.
+func (s *Server) replayStored(w http.ResponseWriter, r *http.Request, actorID int64, key, reqHash string) bool {
+	prev, err := s.Idempotency.FindIdempotentResponse(r.Context(), actorID, key)
+	switch {
+	case err == nil && prev.RequestHash == reqHash:
+		w.Header().Del("Retry-After") // of a failed handler's answer, if any
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(prev.Status)
+		w.Write(prev.Body)
+	case err == nil:
+		s.writeError(w, r, downline.Errorf(downline.CodeConflict, "Idempotency-Key %q was used for a different request.", key))
+	case downline.ErrorCode(err) != downline.CodeNotFound:
+		s.writeError(w, r, err)
+	default:
+		return false
+	}
+	return true
+}
+
+// idemInTx reports whether the request's handler keeps its idempotent
+// response in the transaction of its change and so needs no lookup
+// beforehand: POST /api/v1/orders over an OrderRecordService (see
+// createOrderRecorded; the key check is keepIdempotentResponses's).
+func (s *Server) idemInTx(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/api/v1/orders" && recordService(s.Orders) != nil
 }
 
 // idemClaim is the Idempotency-Key of a request that found no stored

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/downline/downline"
@@ -89,7 +90,10 @@ func (db *DB) openSQLite(path string) error {
 	}
 	file := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := pragmas + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
-	w, err := openCached("sqlite", file+"?"+common+"&_txlock=immediate")
+	// The writer checkpoints only as a backstop (walBackstopPages); the
+	// checkpointer below does it in the background, off the commits.
+	w, err := openCached("sqlite", file+"?"+common+"&_txlock=immediate&_pragma=wal_autocheckpoint("+
+		strconv.Itoa(walBackstopPages)+")")
 	if err != nil {
 		return err
 	}
@@ -106,8 +110,55 @@ func (db *DB) openSQLite(path string) error {
 	// by default, and reopening one costs its pragmas and its statements.
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
+	c, err := sql.Open("sqlite", file+"?"+common)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return err
+	}
+	c.SetMaxOpenConns(1)
 	db.wdb, db.rdb = w, r
+	db.stopCheckpoints = startCheckpointer(c, walCheckpointEvery)
 	return nil
+}
+
+// SQLite in WAL mode copies committed pages back into the database file in
+// checkpoints. By default the commit that takes the log past 1,000 pages
+// runs one, inside the writer's turn; the store instead runs a PASSIVE
+// checkpoint every walCheckpointEvery on a connection of its own, which
+// readers and the writer do not wait for. walBackstopPages lets the writer
+// checkpoint still when the log grows that long anyway (a reader held
+// the log, or the background ones fell behind).
+const (
+	walCheckpointEvery = 100 * time.Millisecond
+	walBackstopPages   = 20000
+)
+
+// startCheckpointer checkpoints c's database every interval until the
+// returned function is called; that function waits for the last
+// checkpoint and closes c.
+func startCheckpointer(c *sql.DB, every time.Duration) func() error {
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				// A failed checkpoint (busy, or the file is gone) is
+				// tried again at the next tick; the backstop bounds the log.
+				c.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			}
+		}
+	}()
+	return sync.OnceValue(func() error {
+		close(stop)
+		<-done
+		return c.Close()
+	})
 }
 
 func (db *DB) openPostgres(dsn string) error {

@@ -39,9 +39,11 @@ func (db *DB) SaveIdempotentResponse(ctx context.Context, r *downline.Idempotent
 	})
 }
 
-// keepIdempotentResponses stores rs in tx. A key stored already for the
-// same request is left as it is (the first response stays the one
-// replayed); a key stored for another request is CodeConflict.
+// keepIdempotentResponses stores rs in tx. A key stored already, by an
+// earlier transaction or earlier in rs, fails the call with CodeConflict,
+// for the same request too: the stored response stays the only one, and
+// the caller replays it (see http's idempotent), so that the check needs
+// no query of its own.
 func keepIdempotentResponses(ctx context.Context, tx *Tx, rs []*downline.IdempotentResponse) error {
 	type userKey struct {
 		user int64
@@ -66,21 +68,13 @@ func keepIdempotentResponses(ctx context.Context, tx *Tx, rs []*downline.Idempot
 		return fmt.Errorf("keep idempotency keys: %w", err)
 	}
 	// Every response but the one whose row was inserted (the first with
-	// its key) must match the stored request.
+	// its key) names a key in use.
 	for _, r := range rs {
 		k := userKey{r.ActorUserID, r.Key}
-		if inserted[k] {
-			delete(inserted, k)
-			continue
+		if !inserted[k] {
+			return downline.Errorf(downline.CodeConflict, "Idempotency-Key %q is already used.", r.Key)
 		}
-		var hash string
-		if err := tx.queryRow(ctx, `SELECT request_hash FROM idempotency_keys WHERE actor_user_id = ? AND idem_key = ?`,
-			r.ActorUserID, r.Key).Scan(&hash); err != nil {
-			return fmt.Errorf("keep idempotency key: %w", err)
-		}
-		if hash != r.RequestHash {
-			return downline.Errorf(downline.CodeConflict, "Idempotency-Key %q was used for a different request.", r.Key)
-		}
+		delete(inserted, k)
 	}
 	return nil
 }

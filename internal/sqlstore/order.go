@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/downline/downline"
 )
@@ -244,28 +243,20 @@ func (db *DB) createOrders(ctx context.Context, os []*downline.Order, then func(
 }
 
 // orderInserter creates orders with statements prepared once per
-// transaction and the catalogue loaded once.
+// transaction and the catalogue of the DB (see catalogue.go).
 type orderInserter struct {
-	tx       *Tx
-	prog     *downline.Programme
-	loc      *time.Location
+	tx  *Tx
+	cat *catalogue
+	// catFresh is set once cat was read in tx.
+	catFresh bool
 	gate     periodGate
 	refs     *refResolver
-	products map[string]*downline.Product
-	prodRefs map[downline.ProductID]*downline.Product
 	vols     *volumeBatch
 }
 
 func newOrderInserter(ctx context.Context, tx *Tx) (*orderInserter, error) {
-	prog, err := findProgramme(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := prog.Location()
-	if err != nil {
-		return nil, err
-	}
-	ps, _, err := findProducts(ctx, tx, downline.ProductFilter{})
+	fresh := tx.db.catalogue.Load() == nil
+	cat, err := tx.db.loadCatalogue(ctx, tx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -273,11 +264,7 @@ func newOrderInserter(ctx context.Context, tx *Tx) (*orderInserter, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &orderInserter{tx: tx, prog: prog, loc: loc, gate: gate, products: map[string]*downline.Product{},
-		prodRefs: map[downline.ProductID]*downline.Product{}, vols: newVolumeBatch()}
-	for _, p := range ps {
-		in.products[p.ExternalID], in.prodRefs[p.ID] = p, p
-	}
+	in := &orderInserter{tx: tx, cat: cat, catFresh: fresh, gate: gate, vols: newVolumeBatch()}
 	if in.refs, err = newRefResolver(ctx, tx); err != nil {
 		return nil, err
 	}
@@ -308,15 +295,13 @@ func (in *orderInserter) resolve(ctx context.Context, o *downline.Order) error {
 	if err := in.refs.distributor(ctx, what, "distributor", &o.DistributorID, &o.DistributorRef); err != nil {
 		return err
 	}
-	if o.Currency != in.prog.Currency {
-		return downline.Errorf(downline.CodeInvalid, "%s: currency %s must be the programme currency %s", what, o.Currency, in.prog.Currency)
+	if o.Currency != in.cat.currency {
+		return downline.Errorf(downline.CodeInvalid, "%s: currency %s must be the programme currency %s", what, o.Currency, in.cat.currency)
 	}
 	for i, l := range o.Lines {
-		var p *downline.Product
-		if l.ProductID != 0 {
-			p = in.prodRefs[l.ProductID]
-		} else {
-			p = in.products[l.ProductRef]
+		p, err := in.product(ctx, l)
+		if err != nil {
+			return err
 		}
 		if p == nil {
 			ref := l.ProductRef
@@ -404,7 +389,7 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 			repeats = append(repeats, repeat{o, prev})
 			continue
 		}
-		if o.Period, err = in.gate.place(downline.MonthlyPeriodOf(o.PaidAt, in.loc).Name); err != nil {
+		if o.Period, err = in.gate.place(downline.MonthlyPeriodOf(o.PaidAt, in.cat.loc).Name); err != nil {
 			return err
 		}
 		o.Status = downline.OrderPaid

@@ -70,22 +70,29 @@ func TestCreateOrderRecords(t *testing.T) {
 			t.Errorf("response of k3 = %+v, %v", r, err)
 		}
 
-		// The same key for the same request again: the first response stays.
+		// The same key for the same request again is refused as well: the
+		// stored response stays the only one (the caller replays it), and
+		// neither the order nor its audit entry is written twice.
+		before := len(auditLog(t, db))
 		again := recordOf(customerOrder("R-1", "C-A1", "SUP", 1, at(time.March, 3)), "k1", "h1")
-		if err := db.CreateOrderRecords(ctx, []*downline.OrderRecord{again}); err != nil {
-			t.Fatalf("repeat of k1: %v", err)
+		if err := db.CreateOrderRecords(ctx, []*downline.OrderRecord{again}); downline.ErrorCode(err) != downline.CodeConflict {
+			t.Fatalf("repeat of k1: %v, want CodeConflict", err)
 		}
-		if again.Order.ID != recs[0].Order.ID {
-			t.Errorf("repeat stored order %d, want the first %d", again.Order.ID, recs[0].Order.ID)
+		if n := len(auditLog(t, db)); n != before {
+			t.Errorf("repeat of k1: %d audit entries, want %d", n, before)
 		}
-		// And twice in one call, as two requests in one group commit.
+		if r, err := db.FindIdempotentResponse(ctx, 7, "k1"); err != nil || string(r.Body) != fmt.Sprintf(`{"id":%d}`, recs[0].Order.ID) {
+			t.Errorf("response of k1 after the repeat = %+v, %v", r, err)
+		}
+		// And twice in one call, as two requests in one group commit: the
+		// call is refused, so the group stores them one by one.
 		twice := []*downline.OrderRecord{recordOf(customerOrder("R-10", "C-A1", "SUP", 1, at(time.March, 7)), "k10", "h10"),
 			recordOf(customerOrder("R-10", "C-A1", "SUP", 1, at(time.March, 7)), "k10", "h10")}
-		if err := db.CreateOrderRecords(ctx, twice); err != nil {
-			t.Fatalf("one key twice for one request: %v", err)
+		if err := db.CreateOrderRecords(ctx, twice); downline.ErrorCode(err) != downline.CodeConflict {
+			t.Fatalf("one key twice for one request: %v, want CodeConflict", err)
 		}
-		if r, err := db.FindIdempotentResponse(ctx, 7, "k10"); err != nil || string(r.Body) != fmt.Sprintf(`{"id":%d}`, twice[0].Order.ID) {
-			t.Errorf("response of k10 = %+v, %v", r, err)
+		if _, err := db.FindIdempotentResponse(ctx, 7, "k10"); downline.ErrorCode(err) != downline.CodeNotFound {
+			t.Errorf("response of k10 of a refused call = %v, want not found", err)
 		}
 
 		// Nothing of a refused call is kept: a key used for another
@@ -123,8 +130,9 @@ func TestCreateOrderRecords(t *testing.T) {
 		if err := db.AppendAudit(ctx, &downline.AuditEntry{Action: "seed.after"}); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(auditLog(t, db)); n != 8 {
-			t.Errorf("%d audit entries at the end, want 8", n)
+		// The seed, the three records and this one: no refused call left one.
+		if n := len(auditLog(t, db)); n != 5 {
+			t.Errorf("%d audit entries at the end, want 5", n)
 		}
 	})
 }

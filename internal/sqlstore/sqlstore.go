@@ -24,6 +24,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/downline/downline"
@@ -53,6 +54,14 @@ type DB struct {
 	// database, it is the same pool as wdb.
 	wdb *sql.DB
 	rdb *sql.DB
+
+	// catalogue is what order intake needs of the programme and the
+	// products, loaded once (see catalogue.go).
+	catalogue atomic.Pointer[catalogue]
+
+	// stopCheckpoints ends the background WAL checkpoints of an SQLite
+	// file (dialect.go); nil otherwise.
+	stopCheckpoints func() error
 }
 
 // Open opens the database named by dsn: "sqlite:PATH" (a file, created when
@@ -77,8 +86,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close closes the database's connections.
 func (db *DB) Close() error {
 	var err error
+	if db.stopCheckpoints != nil {
+		err = db.stopCheckpoints()
+	}
 	if db.rdb != nil && db.rdb != db.wdb {
-		err = db.rdb.Close()
+		err = errors.Join(err, db.rdb.Close())
 	}
 	if db.wdb != nil {
 		err = errors.Join(err, db.wdb.Close())
