@@ -26,7 +26,7 @@ func insertRows(ctx context.Context, tx *Tx, table string, cols []string, rows [
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	for start, n := 0, 0; start < len(rows); start += n {
-		n = bulkChunk(len(rows)-start, per, len(cols))
+		n = min(len(rows)-start, per) // one statement per chunk, cached up to stmtCacheMaxArgs (stmtcache.go)
 		chunk := rows[start : start+n]
 		var q strings.Builder
 		q.WriteString(head)
@@ -62,18 +62,6 @@ func insertRows(ctx context.Context, tx *Tx, table string, cols []string, rows [
 		}
 	}
 	return nil
-}
-
-// bulkChunk returns how many of the remaining rows of width cols the next
-// statement inserts, at most per. A remainder small enough for the
-// statement cache (see stmtcache.go) is split into powers of two, so that
-// small batches of any size reuse a few cached statements instead of
-// parsing a statement of their own size.
-func bulkChunk(remaining, per, cols int) int {
-	if remaining >= per || remaining*cols > stmtCacheMaxArgs {
-		return min(remaining, per)
-	}
-	return 1 << (bits.Len(uint(remaining)) - 1)
 }
 
 // inListSize returns the number of placeholders of an IN list of n keys:

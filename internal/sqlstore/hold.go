@@ -27,51 +27,85 @@ type holdKey struct {
 // held when its pair has an unacknowledged hold, or when no hold exists
 // yet and the seller or an upline works for the customer (attribution.
 // SelfDealingEarners on the email domains against the customer's name and
-// domain); the check then opens the hold in the same transaction. Each
-// pair is looked up once per batch.
+// domain); the check then opens the hold in the same transaction. One
+// query reads the batch's customers with their holds; each pair is then
+// decided once, in first-seen order.
 func (in *orderInserter) applyHolds(ctx context.Context, fresh []*downline.Order) error {
-	held := map[holdKey]bool{}
+	var pairs []holdKey
+	var custs []downline.CustomerID
+	first := map[holdKey]*downline.Order{}
 	for _, o := range fresh {
 		o.VolumeState = downline.VolumeCounted
 		if !o.Purpose.HasCustomer() {
 			continue
 		}
 		k := holdKey{o.CustomerID, o.DistributorID}
-		h, ok := held[k]
-		if !ok {
-			var err error
-			if h, err = holdPair(ctx, in.tx, k); err != nil {
-				return fmt.Errorf("order %q: self-dealing check: %w", o.ExternalID, err)
-			}
-			held[k] = h
+		if first[k] == nil {
+			first[k] = o
+			pairs = append(pairs, k)
+			custs = append(custs, k.customer)
 		}
-		if h {
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	type customerOrg struct{ name, domain string }
+	type holdRow struct {
+		id    int64
+		acked bool
+	}
+	orgs := map[downline.CustomerID]customerOrg{}
+	holds := map[holdKey]holdRow{}
+	err := queryIn(ctx, in.tx, `SELECT c.id, c.name, c.domain, h.distributor_id, h.id, h.acknowledged_at FROM customers c
+		LEFT JOIN selfdealing_holds h ON h.customer_id = c.id WHERE c.id IN (%s)`, custs, func(rs *sql.Rows) error {
+		var c downline.CustomerID
+		var org customerOrg
+		var dist, holdID, acked sql.NullInt64
+		if err := rs.Scan(&c, &org.name, &org.domain, &dist, &holdID, &acked); err != nil {
+			return err
+		}
+		orgs[c] = org
+		if holdID.Valid {
+			holds[holdKey{c, downline.DistributorID(dist.Int64)}] = holdRow{holdID.Int64, acked.Valid}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("self-dealing check: %w", err)
+	}
+	held := make(map[holdKey]bool, len(pairs))
+	for _, k := range pairs {
+		org, ok := orgs[k.customer]
+		if !ok {
+			return fmt.Errorf("order %q: self-dealing check: customer %d: %w", first[k].ExternalID, k.customer, sql.ErrNoRows)
+		}
+		h, err := holdPair(ctx, in.tx, k, org.name, org.domain, holds[k].id, holds[k].acked)
+		if err != nil {
+			return fmt.Errorf("order %q: self-dealing check: %w", first[k].ExternalID, err)
+		}
+		held[k] = h
+	}
+	for _, o := range fresh {
+		if o.Purpose.HasCustomer() && held[holdKey{o.CustomerID, o.DistributorID}] {
 			o.VolumeState = downline.VolumePendingAck
 		}
 	}
 	return nil
 }
 
-// holdPair reports whether the pair's orders are held, opening a hold when
-// the self-dealing check matches and the pair has none.
-func holdPair(ctx context.Context, tx *Tx, k holdKey) (bool, error) {
-	var name, domain string
-	var holdID, acked sql.NullInt64
-	err := tx.queryRow(ctx, `SELECT c.name, c.domain, h.id, h.acknowledged_at FROM customers c
-		LEFT JOIN selfdealing_holds h ON h.customer_id = c.id AND h.distributor_id = ? WHERE c.id = ?`,
-		k.distributor, k.customer).Scan(&name, &domain, &holdID, &acked)
-	if err != nil {
-		return false, err
-	}
-	if holdID.Valid {
-		if acked.Valid {
+// holdPair reports whether the pair's orders are held, given the
+// customer's name and domain and the pair's hold (holdID 0: none), opening
+// a hold when the self-dealing check matches and the pair has none.
+func holdPair(ctx context.Context, tx *Tx, k holdKey, name, domain string, holdID int64, acked bool) (bool, error) {
+	if holdID != 0 {
+		if acked {
 			return false, nil
 		}
 		// Lock the open hold. On PostgreSQL an acknowledgement racing
 		// with this order either commits first (the update then matches
 		// nothing and the order counts) or waits for this transaction and
 		// then releases the order with the others.
-		res, err := tx.exec(ctx, `UPDATE selfdealing_holds SET reason = reason WHERE id = ? AND acknowledged_at IS NULL`, holdID.Int64)
+		res, err := tx.exec(ctx, `UPDATE selfdealing_holds SET reason = reason WHERE id = ? AND acknowledged_at IS NULL`, holdID)
 		if err != nil {
 			return false, err
 		}

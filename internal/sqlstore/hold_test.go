@@ -191,6 +191,45 @@ func TestSelfDealingHoldUpline(t *testing.T) {
 	}
 }
 
+// TestSelfDealingHoldBatch: in one batch each (customer, distributor)
+// pair is decided by its own hold. B and its upline A both work for C-1
+// (TX-11 (d)); B's hold is acknowledged, so B's orders count, while an
+// order of C-1 credited to A opens a hold of its own and is held.
+func TestSelfDealingHoldBatch(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *sqlstore.DB) {
+		holdWorld(t, db, "bob@acme.example", "ann@acme.example")
+		runOrder(t, db, "O-1", time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC))
+		c, a, b := customerID(t, db, "C-1"), distID(t, db, "A"), distID(t, db, "B")
+		h, err := db.HoldSelfDealing(ctx, c, b, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AcknowledgeSelfDealing(ctx, h.ID, "Pat Lee", "pat@acme.example"); err != nil {
+			t.Fatal(err)
+		}
+		paid := time.Date(2026, 1, 25, 12, 0, 0, 0, time.UTC)
+		order := func(ext, dist string) *downline.Order {
+			return &downline.Order{ExternalID: ext, CustomerRef: "C-1", DistributorRef: dist, Purpose: downline.PurposeCustomerDirect,
+				Currency: "EUR", PaidAt: paid, Lines: []*downline.OrderLine{{ProductRef: "SKU-1", Quantity: 1, UnitPrice: 100000}}}
+		}
+		if err := db.CreateOrders(ctx, []*downline.Order{order("O-2", "B"), order("O-3", "A"), order("O-4", "B")}); err != nil {
+			t.Fatal(err)
+		}
+		for ext, want := range map[string]downline.VolumeState{"O-2": downline.VolumeCounted, "O-3": downline.VolumePendingAck,
+			"O-4": downline.VolumeCounted} {
+			if st, _ := orderState(t, db, ext); st != want {
+				t.Errorf("%s state %s, want %s", ext, st, want)
+			}
+		}
+		if held, err := db.IsHeld(ctx, c, a); err != nil || !held {
+			t.Errorf("IsHeld(C-1, A) = %t, %v; want true", held, err)
+		}
+		if held, err := db.IsHeld(ctx, c, b); err != nil || held {
+			t.Errorf("IsHeld(C-1, B) = %t, %v; want false", held, err)
+		}
+	})
+}
+
 func customerID(tb testing.TB, db *sqlstore.DB, ext string) downline.CustomerID {
 	tb.Helper()
 	cs, _, err := db.FindCustomers(ctx, downline.CustomerFilter{ExternalID: &ext})

@@ -18,9 +18,9 @@ import (
 // pool's only writer connection.
 //
 // Only statements with at most stmtCacheMaxArgs placeholders are kept, so
-// that bulk INSERTs and long IN lists, whose text changes with the number
-// of rows, do not crowd out the statements that repeat (the bulk helpers
-// in bulk.go split small batches into a few sizes that do repeat); the
+// that large bulk INSERTs and long IN lists do not crowd out the statements
+// that repeat: a small bulk INSERT is one statement of its exact size
+// (bulk.go), and a group commit's sizes repeat within a few hundred; the
 // least recently used statement leaves when a connection holds
 // stmtCacheSize.
 // A statement whose rows are still open (a query run again while its
@@ -29,8 +29,8 @@ import (
 //
 // pgx caches statements itself, so dialect.go uses this for SQLite only.
 const (
-	stmtCacheSize    = 128
-	stmtCacheMaxArgs = 1024
+	stmtCacheSize    = 512
+	stmtCacheMaxArgs = 2048
 )
 
 // openCached opens a pool like sql.Open(driverName, dsn) whose connections

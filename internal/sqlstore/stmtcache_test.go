@@ -165,47 +165,10 @@ func TestStmtCacheBounds(t *testing.T) {
 	}
 }
 
-// TestBulkSizes: small batches are split into powers of two and IN lists
-// padded to one, so that their statements repeat; every row is inserted
-// exactly once and no statement exceeds its bound.
+// TestBulkSizes: IN lists are padded to a power of two while they fit
+// the statement cache, so that their statements repeat.
 func TestBulkSizes(t *testing.T) {
-	chunks := func(n, per, cols int) []int {
-		var out []int
-		for start, c := 0, 0; start < n; start += c {
-			c = bulkChunk(n-start, per, cols)
-			out = append(out, c)
-		}
-		return out
-	}
-	for _, tc := range []struct {
-		n, per, cols int
-		want         []int
-	}{
-		{1, 76, 13, []int{1}},
-		{13, 76, 13, []int{8, 4, 1}},
-		{64, 76, 13, []int{64}},
-		{100, 76, 13, []int{76, 16, 8}},
-		{200, 1000, 13, []int{200}},              // 2600 placeholders: never cached, one statement
-		{2100, 1000, 12, []int{1000, 1000, 100}}, // 1200 placeholders: one statement
-		{2080, 1000, 12, []int{1000, 1000, 64, 16}},
-	} {
-		if got := chunks(tc.n, tc.per, tc.cols); !slices.Equal(got, tc.want) {
-			t.Errorf("bulkChunk split of %d rows (per %d, %d columns) = %v, want %v", tc.n, tc.per, tc.cols, got, tc.want)
-		}
-	}
-	for n := range 3000 {
-		sum := 0
-		for _, c := range chunks(n, 76, 13) {
-			if c < 1 || c > 76 {
-				t.Fatalf("%d rows: chunk of %d", n, c)
-			}
-			sum += c
-		}
-		if sum != n {
-			t.Fatalf("%d rows: chunks insert %d", n, sum)
-		}
-	}
-	for n, want := range map[int]int{0: 0, 1: 1, 2: 2, 3: 4, 5: 8, 64: 64, 65: 128, 500: 512, 1025: 1025} {
+	for n, want := range map[int]int{0: 0, 1: 1, 2: 2, 3: 4, 5: 8, 64: 64, 65: 128, 500: 512, 1025: 2048, 2049: 2049} {
 		if got := inListSize(n); got != want {
 			t.Errorf("inListSize(%d) = %d, want %d", n, got, want)
 		}
