@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"time"
 
 	"github.com/downline/downline/compliance"
@@ -44,6 +45,9 @@ func serveHTTP(ctx context.Context, e *env, cfg Config, logger *slog.Logger, db 
 	l, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	if e.getenv("GOGC") == "" {
+		debug.SetGCPercent(dlhttp.GCPercent)
 	}
 	srv := newServer(e, logger, cfg, db)
 	drain, err := mountAdapters(ctx, cfg, logger, db, srv)

@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -189,6 +191,10 @@ func BenchmarkOrdersCreate(b *testing.B) {
 }
 
 func benchOrdersCreate(b *testing.B, clients int, group bool) {
+	if os.Getenv("GOGC") == "" {
+		// As `downline serve` runs.
+		defer debug.SetGCPercent(debug.SetGCPercent(dlhttp.GCPercent))
+	}
 	l := newOrdersLoad(b, group)
 	b.ResetTimer()
 	cpu0 := processCPU(b)
