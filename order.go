@@ -119,6 +119,11 @@ type Order struct {
 	// normalised address, and uses them for the TX-02 circularity check.
 	PaymentFingerprint string
 	BillingAddress     string
+	// BillingAddressHash is the store's hex SHA-256 of the normalised
+	// billing address: set on read, and on create it stands in for an
+	// empty BillingAddress (an exported order imported again), so that the
+	// same order stays the same order.
+	BillingAddressHash string
 
 	// Status, Period and VolumeState are set by the store: Period is the
 	// name of the period containing PaidAt in the programme's time zone,
@@ -216,6 +221,8 @@ func (o *Order) Validate() error {
 		return bad("payment fingerprint", "must be at most 200 characters")
 	case len(o.BillingAddress) > 1000:
 		return bad("billing address", "must be at most 1000 characters")
+	case o.BillingAddressHash != "" && !isHexSHA256(o.BillingAddressHash):
+		return bad("billing address hash", "must be 64 lowercase hexadecimal digits")
 	}
 	var total, totalCV int64
 	for i, l := range o.Lines {
@@ -302,4 +309,17 @@ type OrderService interface {
 	// CreateOrders stores os in one transaction: all or none. Errors name
 	// the record and the field, with the codes of CreateOrder.
 	CreateOrders(ctx context.Context, os []*Order) error
+}
+
+// isHexSHA256 reports whether s is a SHA-256 digest in lowercase hex.
+func isHexSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

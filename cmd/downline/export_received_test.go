@@ -42,9 +42,12 @@ func TestExportOrdersAsReceived(t *testing.T) {
 	if err := db.CreateOrder(ctx, seat("PU-U", "U", "", downline.PurposePersonalUse, "fp_U")); err != nil {
 		t.Fatal(err)
 	}
+	// O-2 came with a billing address: the store keeps only its hash,
+	// which the export carries, so the re-import is still the same order.
+	o2in := seat("O-2", "", "C-T", downline.PurposeCustomerDirect, "")
+	o2in.BillingAddress = "1 Main Street, Springfield"
 	if err := db.CreateOrders(ctx, []*downline.Order{
-		seat("O-1", "", "C-S", downline.PurposeCustomerDirect, "fp_U"),
-		seat("O-2", "", "C-T", downline.PurposeCustomerDirect, ""),
+		seat("O-1", "", "C-S", downline.PurposeCustomerDirect, "fp_U"), o2in,
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +69,9 @@ func TestExportOrdersAsReceived(t *testing.T) {
 		t.Fatal(err)
 	}
 	export := exportText(t, dsn, "orders")
+	if o2.BillingAddressHash == "" || !strings.Contains(export, ","+o2.BillingAddressHash) {
+		t.Errorf("export lacks O-2's billing address hash %q:\n%s", o2.BillingAddressHash, export)
+	}
 	for _, want := range []string{"O-1,S,C-S,customer_direct,", "O-2,S,C-T,customer_direct,", "PU-U,U,,personal_use,"} {
 		if !strings.Contains(export, want) {
 			t.Errorf("export lacks %q:\n%s", want, export)

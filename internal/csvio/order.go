@@ -11,7 +11,8 @@ import (
 // OrderColumns are the columns of orders.csv in the order the writer uses;
 // the first six are required.
 var OrderColumns = []string{"id", "distributor_id", "customer_id", "purpose", "paid_at", "cv", "qv", "bv",
-	"amount", "currency", "refund_of", "sku", "quantity", "payment_fingerprint"}
+	"amount", "currency", "refund_of", "sku", "quantity", "payment_fingerprint",
+	"billing_address_hash"}
 
 var orderFields = map[string]string{
 	"external id": "id", "distributor": "distributor_id", "customer": "customer_id", "purpose": "purpose",
@@ -149,6 +150,7 @@ func (t *table) order(o Options) *downline.Order {
 		Purpose:        downline.OrderPurpose(t.required("purpose")),
 		// Only on an order's first row; a further line's row may repeat it.
 		PaymentFingerprint: t.get("payment_fingerprint"),
+		BillingAddressHash: t.get("billing_address_hash"),
 	}
 	if ord.Purpose != "" && !ord.Purpose.IsValid() {
 		t.reject("purpose", fmt.Sprintf("%q is not customer_direct, personal_use, resale_stock, receipted_resale or non_commissionable", ord.Purpose))

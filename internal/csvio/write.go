@@ -72,7 +72,7 @@ func (w *Writer) Order(o *downline.Order) error {
 		r[0], r[1], r[2], r[3], r[4] = o.ExternalID, o.DistributorRef, o.CustomerRef, string(o.Purpose), formatTime(o.PaidAt)
 		r[5], r[6], r[7], r[8] = money(l.TotalCV()), money(l.TotalQV()), money(l.TotalCV()), money(l.Amount())
 		r[9], r[10], r[11], r[12] = o.Currency, "", l.ProductRef, strconv.FormatInt(l.Quantity, 10)
-		r[13] = o.PaymentFingerprint
+		r[13], r[14] = o.PaymentFingerprint, o.BillingAddressHash
 		if err := w.write("order", o.ExternalID); err != nil {
 			return err
 		}

@@ -22,6 +22,15 @@ import (
 
 // addressHash is what the store keeps of a billing address: the SHA-256
 // of its normalised form, hex, or "" for none.
+// billingHash returns the hash of o's billing address: of BillingAddress
+// when given, else the BillingAddressHash an export carried.
+func billingHash(o *downline.Order) string {
+	if o.BillingAddress != "" {
+		return addressHash(o.BillingAddress)
+	}
+	return o.BillingAddressHash
+}
+
 func addressHash(addr string) string {
 	n := attribution.NormalizeAddress(addr)
 	if n == "" {
@@ -44,7 +53,7 @@ func (in *orderInserter) reclassifyCircular(ctx context.Context, fresh []*downli
 		if o.PaymentFingerprint != "" {
 			payer.PaymentFingerprints = []string{o.PaymentFingerprint}
 		}
-		if h := addressHash(o.BillingAddress); h != "" {
+		if h := billingHash(o); h != "" {
 			payer.BillingAddresses = []string{h}
 		}
 		if payer.PaymentFingerprints == nil && payer.BillingAddresses == nil {

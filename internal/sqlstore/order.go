@@ -105,7 +105,7 @@ func findOrdersByIDs(ctx context.Context, tx *Tx, ids []downline.OrderID) ([]*do
 func findOrdersWhere(ctx context.Context, tx *Tx, w *where, limit, offset int) ([]*downline.Order, int, error) {
 	rows, err := tx.query(ctx, `SELECT o.id, o.external_id, o.distributor_id, d.external_id, o.customer_id,
 		COALESCE(c.external_id, ''), o.purpose, o.currency, o.paid_at, o.status, o.period, o.volume_state, o.payment_fingerprint,
-		o.original_distributor_id, o.original_purpose, o.created_at, COUNT(*) OVER ()
+		o.billing_address_hash, o.original_distributor_id, o.original_purpose, o.created_at, COUNT(*) OVER ()
 		FROM orders o JOIN distributors d ON d.id = o.distributor_id LEFT JOIN customers c ON c.id = o.customer_id`+
 		w.String()+` ORDER BY o.id`+page(limit, offset), w.args...)
 	if err != nil {
@@ -121,7 +121,7 @@ func findOrdersWhere(ctx context.Context, tx *Tx, w *where, limit, offset int) (
 		var paid, created int64
 		if err := rows.Scan(&o.ID, &o.ExternalID, &o.DistributorID, &o.DistributorRef, &cust, &o.CustomerRef,
 			&o.Purpose, &o.Currency, &paid, &o.Status, &o.Period, &o.VolumeState, &o.PaymentFingerprint,
-			&orig, &o.OriginalPurpose, &created, &total); err != nil {
+			&o.BillingAddressHash, &orig, &o.OriginalPurpose, &created, &total); err != nil {
 			return nil, 0, fmt.Errorf("find orders: %w", err)
 		}
 		o.CustomerID, o.OriginalDistributorID = downline.CustomerID(cust.Int64), downline.DistributorID(orig.Int64)
@@ -184,9 +184,9 @@ func orderDigest(o *downline.Order) string {
 	for _, l := range o.Lines {
 		d.str(l.ProductRef).int(l.Quantity).int(l.UnitPrice).int(l.CV).int(l.QV)
 	}
-	if o.PaymentFingerprint != "" || o.BillingAddress != "" {
+	if h := billingHash(o); o.PaymentFingerprint != "" || h != "" {
 		// Only then, so that the digests of orders without them stay.
-		d.str(o.PaymentFingerprint).str(addressHash(o.BillingAddress))
+		d.str(o.PaymentFingerprint).str(h)
 	}
 	return d.sum()
 }
@@ -294,6 +294,9 @@ func (in *orderInserter) resolve(ctx context.Context, o *downline.Order) error {
 	}
 	if err := in.refs.distributor(ctx, what, "distributor", &o.DistributorID, &o.DistributorRef); err != nil {
 		return err
+	}
+	if o.BillingAddress != "" && o.BillingAddressHash != "" && addressHash(o.BillingAddress) != o.BillingAddressHash {
+		return downline.Errorf(downline.CodeInvalid, "%s: billing address hash does not match the billing address", what)
 	}
 	if o.Currency != in.cat.currency {
 		return downline.Errorf(downline.CodeInvalid, "%s: currency %s must be the programme currency %s", what, o.Currency, in.cat.currency)
@@ -416,7 +419,7 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 			totalCV += l.TotalCV()
 		}
 		rows[i] = []any{o.ExternalID, o.DistributorID, nullID(o.CustomerID), o.Purpose, o.Currency, encodeTime(o.PaidAt),
-			o.Period, o.Status, o.VolumeState, o.PaymentFingerprint, addressHash(o.BillingAddress),
+			o.Period, o.Status, o.VolumeState, o.PaymentFingerprint, billingHash(o),
 			nullID(o.OriginalDistributorID), o.OriginalPurpose, total, totalCV, digests[o], encodeTime(in.tx.now)}
 	}
 	err = insertRows(ctx, in.tx, "orders", []string{"external_id", "distributor_id", "customer_id", "purpose", "currency",
