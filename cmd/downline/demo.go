@@ -60,7 +60,9 @@ commissions, then serve it over HTTP. A second run reuses the data.`)
 	if err != nil {
 		return err
 	}
-	runs, err := demoRuns(ctx, db, sum.Periods, p.update)
+	runs, err := demoRuns(ctx, db, sum.Periods, p.update, func() error {
+		return demoCompliance(ctx, db, sum)
+	})
 	if err != nil {
 		return err
 	}
@@ -68,6 +70,9 @@ commissions, then serve it over HTTP. A second run reuses the data.`)
 		return err
 	}
 	printDemoSummary(e.stdout, cfg, sum, time.Since(start))
+	if err := printDemoCompliance(ctx, e.stdout, db); err != nil {
+		return err
+	}
 	printDemoRuns(e.stdout, runs)
 	printDemoUsers(e.stdout)
 	printDemoLinks(e.stdout, cfg)
@@ -81,8 +86,9 @@ commissions, then serve it over HTTP. A second run reuses the data.`)
 // month, closes every month but the last, and previews the last one, so
 // that the back office shows closed periods with ledger balances and one
 // open period ready to close. Closing again is a no-op, so a second demo
-// run only adds a fresh preview.
-func demoRuns(ctx context.Context, db *sqlstore.DB, periods []string, progress func(string, int, int)) ([]*downline.Run, error) {
+// run only adds a fresh preview. afterClose runs between the last close and
+// the preview.
+func demoRuns(ctx context.Context, db *sqlstore.DB, periods []string, progress func(string, int, int), afterClose func() error) ([]*downline.Run, error) {
 	if len(periods) == 0 { // reused data: show the runs made before
 		runs, err := db.FindRuns(ctx, "")
 		if err != nil {
@@ -105,6 +111,9 @@ func demoRuns(ctx context.Context, db *sqlstore.DB, periods []string, progress f
 		run := db.CloseRun
 		if i == len(periods)-1 {
 			run = db.PreviewRun
+			if err := afterClose(); err != nil {
+				return nil, err
+			}
 		}
 		r, err := run(ctx, period, opts)
 		if err != nil {
