@@ -86,7 +86,7 @@ func demoCompliance(ctx context.Context, db *sqlstore.DB, sum demo.Summary) erro
 		if err != nil {
 			return fmt.Errorf("demo: verification cases of %s: %w", period, err)
 		}
-		rejected := false
+		rejected, notCalled := false, 3
 		for k, c := range cases {
 			d := downline.VerificationDecision{Status: downline.VerificationConfirmed, By: demoReviewer,
 				Note: "customer confirmed the purchase by phone"}
@@ -95,12 +95,13 @@ func demoCompliance(ctx context.Context, db *sqlstore.DB, sum demo.Summary) erro
 				continue
 			case i == 0 && k == 0: // forgotten: overdue
 				continue
-			case last && k < 3: // selected today, not yet called
-				continue
 			case last && !rejected && c.OriginalPurpose == downline.PurposeCustomerDirect:
 				rejected = true
 				d.Status, d.Note = downline.VerificationRejected, "customer has no record of this purchase"
 				at(now)
+			case last && notCalled > 0: // not yet called
+				notCalled--
+				continue
 			default:
 				t := selected.Add(time.Duration(2+k%12) * 24 * time.Hour)
 				if last {
