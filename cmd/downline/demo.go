@@ -23,7 +23,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "demo", "", `Build a realistic demo programme — a commercial-open-source vendor's catalogue,
 2,400 distributors in a heavy-tailed sponsor tree, their customer organisations
 and six months of orders with renewals, personal use and refunds — run
-commissions, then serve it over HTTP. A second run reuses the data.`)
+commissions, stage a few compliance cases (self-dealing holds, risk flags and a
+2 % receipt verification sample of each closed month, keyed with a public demo
+key), then serve it over HTTP. A second run reuses the data.`)
 	configFlags(fs, e, &cfg, true)
 	dataDir := fs.String("data", "", "directory for the demo database (sets --db to sqlite:DIR/downline.db)")
 	noServe := fs.Bool("no-serve", false, "prepare the data and exit")
