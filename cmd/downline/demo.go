@@ -23,7 +23,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "demo", "", `Build a realistic demo programme — a commercial-open-source vendor's catalogue,
 2,400 distributors in a heavy-tailed sponsor tree, their customer organisations
 and six months of orders with renewals, personal use and refunds — run
-commissions, then serve it over HTTP. A second run reuses the data.`)
+commissions, stage a few compliance cases (self-dealing holds, risk flags and a
+2 % receipt verification sample of each closed month, keyed with a public demo
+key), then serve it over HTTP. A second run reuses the data.`)
 	configFlags(fs, e, &cfg, true)
 	dataDir := fs.String("data", "", "directory for the demo database (sets --db to sqlite:DIR/downline.db)")
 	noServe := fs.Bool("no-serve", false, "prepare the data and exit")
@@ -60,7 +62,9 @@ commissions, then serve it over HTTP. A second run reuses the data.`)
 	if err != nil {
 		return err
 	}
-	runs, err := demoRuns(ctx, db, sum.Periods, p.update)
+	runs, err := demoRuns(ctx, db, sum.Periods, p.update, func() error {
+		return demoCompliance(ctx, db, sum)
+	})
 	if err != nil {
 		return err
 	}
@@ -68,6 +72,9 @@ commissions, then serve it over HTTP. A second run reuses the data.`)
 		return err
 	}
 	printDemoSummary(e.stdout, cfg, sum, time.Since(start))
+	if err := printDemoCompliance(ctx, e.stdout, db); err != nil {
+		return err
+	}
 	printDemoRuns(e.stdout, runs)
 	printDemoUsers(e.stdout)
 	printDemoLinks(e.stdout, cfg)
@@ -81,8 +88,9 @@ commissions, then serve it over HTTP. A second run reuses the data.`)
 // month, closes every month but the last, and previews the last one, so
 // that the back office shows closed periods with ledger balances and one
 // open period ready to close. Closing again is a no-op, so a second demo
-// run only adds a fresh preview.
-func demoRuns(ctx context.Context, db *sqlstore.DB, periods []string, progress func(string, int, int)) ([]*downline.Run, error) {
+// run only adds a fresh preview. afterClose runs between the last close and
+// the preview.
+func demoRuns(ctx context.Context, db *sqlstore.DB, periods []string, progress func(string, int, int), afterClose func() error) ([]*downline.Run, error) {
 	if len(periods) == 0 { // reused data: show the runs made before
 		runs, err := db.FindRuns(ctx, "")
 		if err != nil {
@@ -105,6 +113,9 @@ func demoRuns(ctx context.Context, db *sqlstore.DB, periods []string, progress f
 		run := db.CloseRun
 		if i == len(periods)-1 {
 			run = db.PreviewRun
+			if err := afterClose(); err != nil {
+				return nil, err
+			}
 		}
 		r, err := run(ctx, period, opts)
 		if err != nil {

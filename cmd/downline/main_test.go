@@ -135,6 +135,11 @@ func TestDemoEndToEnd(t *testing.T) {
 	if !strings.Contains(out, "Commission runs (plan customer-first)") || !strings.Contains(out, " close ") {
 		t.Errorf("demo output does not report its commission runs:\n%s", out)
 	}
+	// The compliance cases: a 2 % sample of every closed month with one
+	// rejection after the close and one overdue case, and the risk flags.
+	if !strings.Contains(out, "1 rejected") || !strings.Contains(out, "(1 overdue)") || !strings.Contains(out, "1 circular sponsorship") {
+		t.Errorf("demo output does not report its verification cases and risk flags:\n%s", out)
+	}
 
 	base := startServerEnv(t, map[string]string{"DOWNLINE_STRIPE_WEBHOOK_SECRETS": "whsec_test_e2e"},
 		"serve", "--db", "sqlite:"+filepath.Join(dir, "downline.db"), "--listen", "127.0.0.1:0")

@@ -49,6 +49,12 @@ type Summary struct {
 	Orders       int
 	Refunds      int
 	Periods      []string // the months with orders, oldest first
+
+	// The compliance cases the demo stages (compliance.go); empty when
+	// the data was reused.
+	Holds          []Hold // TX-11 self-dealing pairs, held at intake
+	CircularOrders int    // customer orders paid with an upline's card (TX-02)
+	RefusedMoves   int    // cyclic sponsor moves refused and flagged
 }
 
 const (
@@ -78,7 +84,8 @@ func Build(ctx context.Context, svc Services, opt Options) (Summary, error) {
 	}
 	first := time.Date(last.Year(), last.Month()-time.Month(opt.Months-1), 1, 0, 0, 0, 0, loc)
 	b := &builder{svc: svc, opt: opt, loc: loc, first: first,
-		rng: rand.New(rand.NewPCG(opt.Seed, 0x64656d6f))}
+		rng:  rand.New(rand.NewPCG(opt.Seed, 0x64656d6f)),
+		xrng: rand.New(rand.NewPCG(opt.Seed, 0x636f6d70))}
 	if err := b.build(ctx); err != nil {
 		return Summary{}, err
 	}
@@ -140,10 +147,15 @@ type builder struct {
 	loc   *time.Location
 	first time.Time // start of the first month with orders
 	rng   *rand.Rand
-	sum   Summary
+	// xrng draws the compliance cases (compliance.go), apart from rng so
+	// that they leave the rest of the programme as it was.
+	xrng *rand.Rand
+	sum  Summary
 
-	dists []*downline.Distributor
-	custs []*customerPlan
+	dists     []*downline.Distributor
+	custs     []*customerPlan
+	employees []employee   // distributors who work for a customer (TX-11)
+	devBuyers map[int]bool // indexes of distributors with a developer subscription
 }
 
 func (b *builder) build(ctx context.Context) error {
@@ -156,6 +168,7 @@ func (b *builder) build(ctx context.Context) error {
 		{"distributors", b.distributors},
 		{"customers", b.customers},
 		{"orders", b.orders},
+		{"compliance cases", b.compliance},
 	}
 	for _, s := range steps {
 		if err := s.fn(ctx); err != nil {

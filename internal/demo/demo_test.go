@@ -74,3 +74,61 @@ func TestBuild(t *testing.T) {
 		t.Errorf("second Build = %+v; want it to reuse the %d orders", again, sa.Orders)
 	}
 }
+
+// TestBuildCompliance checks that the demo stages the compliance cases the
+// review pages show: TX-11 holds with their self-referral flags and held
+// orders, orders paid with an upline's card (reclassified and flagged) and
+// one refused cyclic move.
+func TestBuildCompliance(t *testing.T) {
+	ctx := context.Background()
+	db := sqlstoretest.OpenSQLite(t)
+	s, err := demo.Build(ctx, services(db), demo.Options{Seed: 7, Distributors: 300, LastPeriod: "2026-10"})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	if len(s.Holds) != 2 || s.CircularOrders != 2 || s.RefusedMoves != 1 {
+		t.Fatalf("Build = %d holds, %d circular orders, %d refused moves; want 2, 2, 1", len(s.Holds), s.CircularOrders, s.RefusedMoves)
+	}
+	flags, _, err := db.FindRiskFlags(ctx, downline.RiskFlagFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, f := range flags {
+		kinds[f.Kind]++
+	}
+	want := map[string]int{sqlstore.RiskSelfReferral: 2, sqlstore.RiskCircularCustomer: 2, sqlstore.RiskCircularSponsorship: 1}
+	if diff := cmp.Diff(want, kinds); diff != "" {
+		t.Errorf("risk flags by kind (-want +got):\n%s", diff)
+	}
+	for _, h := range s.Holds {
+		ref := h.CustomerRef
+		cs, _, err := db.FindCustomers(ctx, downline.CustomerFilter{ExternalID: &ref})
+		if err != nil || len(cs) != 1 {
+			t.Fatalf("customer %s: %v", ref, err)
+		}
+		os, n, err := db.FindOrders(ctx, downline.OrderFilter{CustomerID: &cs[0].ID})
+		if err != nil || n == 0 {
+			t.Fatalf("orders of held customer %s: %d, %v; want some", ref, n, err)
+		}
+		for _, o := range os {
+			if o.VolumeState != downline.VolumePendingAck {
+				t.Errorf("order %s of held customer %s: volume state %s, want %s", o.ExternalID, ref, o.VolumeState, downline.VolumePendingAck)
+			}
+		}
+	}
+	personal := downline.PurposePersonalUse
+	os, _, err := db.FindOrders(ctx, downline.OrderFilter{Purpose: &personal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reclassified := 0
+	for _, o := range os {
+		if o.OriginalPurpose == downline.PurposeCustomerDirect {
+			reclassified++
+		}
+	}
+	if reclassified != 2 {
+		t.Errorf("%d customer orders reclassified as personal use, want the 2 paid with an upline's card", reclassified)
+	}
+}

@@ -140,7 +140,7 @@ func (b *builder) orders(ctx context.Context) error {
 			}
 		}
 	}
-	for _, d := range b.dists {
+	for i, d := range b.dists {
 		if d.Status != downline.StatusActive {
 			continue
 		}
@@ -152,7 +152,12 @@ func (b *builder) orders(ctx context.Context) error {
 					ExternalID:     fmt.Sprintf("DEV-%s-%s", d.ExternalID, b.month(m).Format("200601")),
 					DistributorRef: d.ExternalID, Purpose: downline.PurposePersonalUse, Currency: "USD",
 					PaidAt: b.at(m, day, 12), Lines: line("DEV-SUB", 1),
+					PaymentFingerprint: cardOf(d),
 				})
+				if b.devBuyers == nil {
+					b.devBuyers = map[int]bool{}
+				}
+				b.devBuyers[i] = true
 			}
 		}
 		if m := max(0, joined); m < b.opt.Months && b.rng.Float64() < 0.04 {

@@ -63,6 +63,7 @@ func (b *builder) distributors(ctx context.Context) error {
 			Email:            strings.ToLower(asciiFold(given)+"."+asciiFold(family)) + fmt.Sprintf("%d@mail.example", row.ID),
 			AgreementVersion: "2026.1",
 		}
+		b.maybeEmployee(i, d)
 		if row.SponsorID != 0 {
 			d.SponsorRef = fmt.Sprintf("D%05d", row.SponsorID)
 		}
