@@ -124,8 +124,11 @@ type VerificationSummary struct {
 // VerificationService runs receipt verification sampling (TX-02).
 type VerificationService interface {
 	// SampleVerifications selects the period's sample: the ceil(rate × n)
-	// customer orders of lowest keyed hash, plus every order with an open
-	// risk flag, one pending case per order. Running it again adds
+	// customer orders of lowest keyed hash, plus every customer order with
+	// an open risk flag, one pending case per order. An order the intake
+	// reclassified as a participant's personal use (TX-02 circularity) is
+	// no longer a customer order: it gets no case, and its flag is
+	// reviewed in the risk queue. Running it again adds
 	// nothing unless the period gained orders or flags. Returns
 	// CodeInvalid for a bad request and CodeConflict when the period was
 	// sampled with another key.

@@ -184,7 +184,7 @@ func sampleVerifications(ctx context.Context, tx *Tx, req downline.SampleRequest
 		p.sampled = true
 		res.Sampled++
 	}
-	// Every order with an open risk flag, in flag order.
+	// Every customer order with an open risk flag, in flag order.
 	for _, p := range flagged {
 		if p.caseID == 0 {
 			if err := create(p, false); err != nil {
