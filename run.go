@@ -93,6 +93,10 @@ type CommissionLine struct {
 	Withheld        string
 	RefundID        RefundID
 	OrderID         OrderID
+	// ScaledBy names the gates that set a scaled line's scale: the run's
+	// ScaledBy ("TX-07", "TX-08" or "TX-07,TX-08"); "" means the payout cap
+	// (runs stored before the TX-07 gate existed).
+	ScaledBy string
 }
 
 // RunTotalDiff is one distributor whose total differs between two runs.
@@ -208,7 +212,7 @@ func (l *CommissionLine) Explain(currency string) string {
 		// bonus the earner was paid after caps.
 		s += " × " + formatFraction(l.ScaleNum, l.ScaleDen) + " (the share paid after scaling and caps)"
 	default:
-		s += ", scaled by " + formatFraction(l.ScaleNum, l.ScaleDen) + " for the payout cap"
+		s += ", scaled by " + formatFraction(l.ScaleNum, l.ScaleDen) + " for " + scaleGates(l.ScaledBy)
 	}
 	switch {
 	case l.Kind == "clawback":
@@ -245,4 +249,15 @@ func formatPercent(num, den int64) string {
 
 func formatFraction(num, den int64) string {
 	return strconv.FormatInt(num, 10) + "/" + strconv.FormatInt(den, 10)
+}
+
+// scaleGates names the gates of a run's ScaledBy in words.
+func scaleGates(scaledBy string) string {
+	switch scaledBy {
+	case "TX-07":
+		return "the TX-07 company end-user tests"
+	case "TX-07,TX-08":
+		return "the TX-07 company end-user tests and the TX-08 payout cap"
+	}
+	return "the TX-08 payout cap"
 }

@@ -102,6 +102,9 @@ func reportRun(ctx context.Context, tx *Tx, rr *ReportRun) error {
 		if w.Lines, err = decodeLines(r.ID, w.Distributor, blob); err != nil {
 			return err
 		}
+		for i := range w.Lines {
+			w.Lines[i].ScaledBy = r.ScaledBy
+		}
 		rr.Rows = append(rr.Rows, w)
 	}
 	if err := rows.Err(); err != nil {

@@ -143,6 +143,26 @@ func TestRunGates(t *testing.T) {
 					if run.ScaledBy != by || run.CompanyTestFired != fired {
 						t.Errorf("with gate %t: run scaled by %q, TX-07 fired %t; want %q %t", with, run.ScaledBy, run.CompanyTestFired, by, fired)
 					}
+					if by != "" {
+						// Every scaled line names the gate that scaled it.
+						ls, err := db.FindRunLines(ctx, run.ID, 0)
+						if err != nil {
+							t.Fatal(err)
+						}
+						scaled := 0
+						for _, l := range ls {
+							if l.ScaleNum == l.ScaleDen {
+								continue
+							}
+							scaled++
+							if ex := l.Explain("USD"); !strings.Contains(ex, by) {
+								t.Errorf("scaled line does not name %s: %s", by, ex)
+							}
+						}
+						if scaled == 0 {
+							t.Errorf("run scaled by %s has no scaled line", by)
+						}
+					}
 					if again, err := db.FindRunByID(ctx, run.ID); err != nil || again.ScaledBy != run.ScaledBy || again.CompanyTestFired != fired ||
 						again.CompanyFactorNum != run.CompanyFactorNum || again.CompanyFactorDen != run.CompanyFactorDen {
 						t.Errorf("stored run %+v (%v); want the gate facts of %+v", again, err, run)

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -209,6 +211,10 @@ func scanRunLines(ctx context.Context, tx *Tx, id downline.RunID, earner downlin
 	if earner != 0 {
 		w.add("distributor_id = ?", earner)
 	}
+	var scaledBy string
+	if err := tx.queryRow(ctx, `SELECT scaled_by FROM commission_runs WHERE id = ?`, id).Scan(&scaledBy); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("lines of run %d: %w", id, err)
+	}
 	rows, err := tx.query(ctx, `SELECT distributor_id, total + clawbacks, lines FROM run_distributors`+w.String()+
 		` ORDER BY distributor_id`, w.args...)
 	if err != nil {
@@ -225,6 +231,9 @@ func scanRunLines(ctx context.Context, tx *Tx, id downline.RunID, earner downlin
 		ls, err := decodeLines(id, d, blob)
 		if err != nil {
 			return err
+		}
+		for i := range ls {
+			ls[i].ScaledBy = scaledBy
 		}
 		if err := fn(d, total, ls); err != nil {
 			return err
