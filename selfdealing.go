@@ -15,17 +15,20 @@ const (
 	HoldAcknowledged HoldStatus = "acknowledged"
 )
 
-// HeldAmount is the revenue, in minor units of one currency, of a hold's
-// orders still pending acknowledgement, net of refunds.
+// HeldAmount is what a hold's orders in one currency still hold, net of
+// refunds: how many, their revenue and their CV, in minor units (CV is
+// money, in the orders' currency, as on the orders).
 type HeldAmount struct {
 	Currency string
+	Orders   int
 	Amount   int64
+	CV       int64
 }
 
 // SelfDealingHoldView is one TX-11 hold (compliance.md TX-11) as an
 // operator sees it: the customer and distributor pair it holds, why, since
 // when, who acknowledged, and what it still holds: the orders in volume
-// state pending_ack, their CV and their revenue per currency (all net of
+// state pending_ack, and their revenue and CV per currency (net of
 // refunds).
 type SelfDealingHoldView struct {
 	ID             int64
@@ -39,9 +42,8 @@ type SelfDealingHoldView struct {
 	AcknowledgedAt time.Time // zero while open
 	AckName        string
 	AckEmail       string
-	PendingOrders  int
-	PendingCV      int64
-	PendingAmounts []HeldAmount // by currency code
+	PendingOrders  int          // over all currencies
+	PendingAmounts []HeldAmount // by currency code; none when nothing is held
 }
 
 // Status is open while unacknowledged, else acknowledged.

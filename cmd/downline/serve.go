@@ -98,6 +98,7 @@ func newServer(e *env, logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp
 		Payouts:          db,
 		Verifications:    db,
 		Risk:             db,
+		SelfDealing:      db,
 		AgreementVersion: cfg.AgreementVersion,
 		Mounts:           map[string]http.Handler{},
 		Web:              webServices(e, db),

@@ -92,7 +92,7 @@ func newFixture(t *testing.T, opts ...func(*dlhttp.Server)) *fixture {
 	f.srv = &dlhttp.Server{
 		Programme: db, Products: db, Distributors: db, Customers: db, Orders: db, Refunds: db, Genealogy: db,
 		Users: db, Sessions: db, Tokens: db, Resets: db, Enrolments: db, Audit: db, Idempotency: db,
-		Runs: db, Payouts: db, Verifications: db, Risk: db,
+		Runs: db, Payouts: db, Verifications: db, Risk: db, SelfDealing: db,
 		Now: func() time.Time { return sqlstoretest.Now }, Rand: rand.Reader, Password: testPassword,
 		PseudonymKey: []byte("test pseudonym key"), AgreementVersion: "v1", RateLimit: 1e6, RateBurst: 1e6,
 		SignIn: downline.SignInPolicy{MaxFailures: 3, LockFor: time.Minute, Every: time.Second, Burst: 20},

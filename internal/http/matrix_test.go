@@ -122,6 +122,7 @@ func endpoints() []endpoint {
 		{"GET", "/api/v1/risk-flags", "admin compliance", "", false, fixed("/api/v1/risk-flags?status=open", "")},
 		{"POST", "/api/v1/risk-flags/{id}/review", "admin compliance", "", false, fixed("/api/v1/risk-flags/999/review",
 			`{"status":"dismissed","by":"matrix"}`)},
+		{"GET", "/api/v1/selfdealing-holds", "admin compliance", "", false, fixed("/api/v1/selfdealing-holds?status=open", "")},
 	}
 }
 

@@ -69,6 +69,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Risk review queue (issue 6 item 8).
 	mux.HandleFunc("GET /api/v1/risk-flags", s.handleAPIRiskFlagList)
 	mux.HandleFunc("POST /api/v1/risk-flags/{id}/review", s.handleAPIRiskFlagReview)
+	mux.HandleFunc("GET /api/v1/selfdealing-holds", s.handleAPISelfDealingHoldList)
 
 	// ---- Back office (web_*.go): sign-in, the distributor portal under
 	// /portal and the admin console under /admin. ----

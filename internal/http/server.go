@@ -47,6 +47,8 @@ type Server struct {
 	Verifications downline.VerificationService
 	// Risk serves the risk flag review queue; nil disables it.
 	Risk downline.RiskService
+	// SelfDealing lists the TX-11 self-dealing holds; nil disables it.
+	SelfDealing downline.SelfDealingService
 
 	// Now is the clock; nil means time.Now. Rand is the source of session
 	// ids, tokens and salts; nil means crypto/rand.

@@ -123,7 +123,7 @@ func newWebServer(db *sqlstore.DB) *dlhttp.Server {
 		Programme: db, Products: db, Distributors: db, Customers: db, Orders: db, Refunds: db, Genealogy: db,
 		Runs: db, Payouts: db, Users: db, Sessions: db, Tokens: db, Resets: db, Enrolments: db, Audit: db, Idempotency: db,
 		Now: func() time.Time { return webNow }, Password: cheapHash, PseudonymKey: []byte("test pseudonym key"),
-		RateLimit: 1000, RateBurst: 1000, Verifications: db, Risk: db,
+		RateLimit: 1000, RateBurst: 1000, Verifications: db, Risk: db, SelfDealing: db,
 		Web: dlhttp.WebServices{
 			Volumes: db,
 			Standings: func(ctx context.Context, run downline.RunID, ids ...downline.DistributorID) ([]dlhttp.Standing, error) {

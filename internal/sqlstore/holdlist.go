@@ -91,8 +91,7 @@ func (db *DB) FindSelfDealingHolds(ctx context.Context, f downline.SelfDealingHo
 		}
 		h := byID[id]
 		h.PendingOrders += n
-		h.PendingCV += cv
-		h.PendingAmounts = append(h.PendingAmounts, downline.HeldAmount{Currency: cur, Amount: amount})
+		h.PendingAmounts = append(h.PendingAmounts, downline.HeldAmount{Currency: cur, Orders: n, Amount: amount, CV: cv})
 		return nil
 	})
 	if err != nil {
