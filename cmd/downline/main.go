@@ -62,6 +62,7 @@ func commands() []command {
 		{"webhook", "register receivers of outgoing webhooks", runWebhook},
 		{"verify", "sample receipts for verification and record the outcomes (TX-02)", runVerify},
 		{"risk", "list risk flags and confirm or dismiss them", runRisk},
+		{"holds", "list TX-11 self-dealing holds waiting for an acknowledgement", runHolds},
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs
