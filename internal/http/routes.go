@@ -104,6 +104,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/verifications/{id}/decision", s.handleWebVerificationDecide)
 	mux.HandleFunc("GET /admin/risk-flags", s.handleWebRiskIndex)
 	mux.HandleFunc("POST /admin/risk-flags/{id}/review", s.handleWebRiskReview)
+	mux.HandleFunc("GET /admin/holds", s.handleWebHoldsIndex)
 	mux.HandleFunc("GET /admin/simulate", s.handleWebSimulate)
 	mux.HandleFunc("GET /admin/income-disclosure", s.handleWebIncomeDisclosure)
 	mux.HandleFunc("GET /admin/periods", s.handleWebPeriodIndex)
