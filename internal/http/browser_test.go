@@ -282,6 +282,8 @@ func adminFlows(t *testing.T, p *page, f *webFixture) {
 	p.open("/admin/risk-flags", "#risk-flags")
 	wantContains(t, "risk flags", p.text("#risk-flags"), "circular_sponsorship")
 	p.shot("admin-risk-flags")
+	p.open("/admin/holds?status=", "#holds")
+	wantContains(t, "self-dealing holds", p.text("#holds"), "TX-11")
 	p.open("/admin/verifications", "#verifications")
 	p.shot("admin-verifications")
 	p.open("/admin/income-disclosure?year=2025", "table")
