@@ -70,4 +70,12 @@ type SelfDealingService interface {
 	// the number of matches ignoring the cursor and Limit. Returns
 	// CodeInvalid for an unknown status.
 	FindSelfDealingHolds(ctx context.Context, f SelfDealingHoldFilter) ([]*SelfDealingHoldView, int, error)
+
+	// AcknowledgeSelfDealing records that name (email) at the customer
+	// acknowledged hold id, and releases the volume of its held orders into
+	// the first open period, in one transaction. The caller has verified
+	// the signed link and the person. The same acknowledgement again is a
+	// no-op; returns CodeNotFound, and CodeConflict when someone else
+	// already acknowledged.
+	AcknowledgeSelfDealing(ctx context.Context, id int64, name, email string) error
 }

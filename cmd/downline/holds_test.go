@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/downline/downline"
+	"github.com/downline/downline/attribution"
 	"github.com/downline/downline/internal/sqlstore"
 )
 
@@ -74,6 +77,36 @@ func TestHoldsList(t *testing.T) {
 			}
 			if _, err := do("list", "--status", "held"); exitCode(err, &bytes.Buffer{}) != 2 {
 				t.Errorf("--status held: %v, want a usage error", err)
+			}
+			// holds link: a signed link for the open hold, none for the
+			// acknowledged one, and none without a long enough key.
+			key := "a test acknowledgement key of 32+ bytes"
+			link := func(args ...string) (string, error) {
+				var out, errOut bytes.Buffer
+				e := &env{getenv: func(k string) string {
+					if k == "DOWNLINE_SECRET_KEY" {
+						return key
+					}
+					return ""
+				}, stdin: bytes.NewReader(nil), stdout: &out, stderr: &errOut}
+				err := runHolds(ctx, e, append([]string{"link", "--db", dsn}, args...))
+				return out.String(), err
+			}
+			out, err = link("--base-url", "https://partners.example/", strconv.FormatInt(holds[0], 10))
+			if err != nil || !strings.HasPrefix(out, "https://partners.example/ack/") {
+				t.Fatalf("link of the open hold: %v\n%s", err, out)
+			}
+			tok := strings.TrimPrefix(strings.SplitN(out, "\n", 2)[0], "https://partners.example/ack/")
+			a, err := attribution.VerifyAckToken([]byte(key), tok, time.Now())
+			if err != nil || a.HoldID != holds[0] || a.CustomerID != ps[0].c || a.DistributorID != ps[0].d {
+				t.Errorf("link token %+v, %v; want hold %d of %+v", a, err, holds[0], ps[0])
+			}
+			if _, err := link(strconv.FormatInt(holds[1], 10)); downline.ErrorCode(err) != downline.CodeConflict {
+				t.Errorf("link of the acknowledged hold: %v, want a conflict", err)
+			}
+			key = "short"
+			if _, err := link(strconv.FormatInt(holds[0], 10)); exitCode(err, &bytes.Buffer{}) != 2 {
+				t.Errorf("link with a short key: %v, want a usage error", err)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/downline/downline/attribution"
 	"github.com/downline/downline/compliance"
 	dlhttp "github.com/downline/downline/internal/http"
 	"github.com/downline/downline/internal/sqlstore"
@@ -102,6 +103,10 @@ func newServer(e *env, logger *slog.Logger, cfg Config, db *sqlstore.DB) *dlhttp
 		AgreementVersion: cfg.AgreementVersion,
 		Mounts:           map[string]http.Handler{},
 		Web:              webServices(e, db),
+	}
+	if len(cfg.SecretKey) >= attribution.MinAckKeyLen {
+		// TX-11 acknowledgement links (`downline holds link`).
+		srv.AckKey = []byte(cfg.SecretKey)
 	}
 	if cfg.SecretKey != "" {
 		srv.PseudonymKey = []byte(cfg.SecretKey)

@@ -7,6 +7,8 @@ import "net/http"
 // the decision needs the record (whose distributor it belongs to).
 func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /ack/{token}", s.handleAck)
+	mux.HandleFunc("POST /ack/{token}", s.handleAck)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
 
 	// Identities.

@@ -49,6 +49,9 @@ type Server struct {
 	Risk downline.RiskService
 	// SelfDealing lists the TX-11 self-dealing holds; nil disables it.
 	SelfDealing downline.SelfDealingService
+	// AckKey signs the TX-11 acknowledgement links (/ack/{token}); the
+	// page is off unless it holds at least 32 bytes.
+	AckKey []byte
 
 	// Now is the clock; nil means time.Now. Rand is the source of session
 	// ids, tokens and salts; nil means crypto/rand.
