@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // newFlagSet returns a flag set for one subcommand whose --help prints the
@@ -46,4 +48,27 @@ func groupHelp(e *env, name, subcommands string, args []string) bool {
 	}
 	fmt.Fprintf(e.stdout, "Usage: downline %s <%s> [flags]\n\nRun 'downline %s <subcommand> --help' for its flags.\n", name, subcommands, name)
 	return true
+}
+
+// parseFlagsWithID parses args of a command that takes one positive id
+// (a case, a flag, a hold) before or after its flags, and returns the id.
+// what names the id in errors ("case number").
+func parseFlagsWithID(fs *flag.FlagSet, args []string, what string) (int64, error) {
+	var arg string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		arg, args = args[0], args[1:]
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return 0, err
+	}
+	if arg == "" && fs.NArg() == 1 {
+		arg = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return 0, usageError{fmt.Errorf("%s: unexpected arguments %q", fs.Name(), fs.Args())}
+	}
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usageError{fmt.Errorf("%s: want a %s, not %q", fs.Name(), what, arg)}
+	}
+	return id, nil
 }

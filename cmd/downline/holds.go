@@ -98,16 +98,10 @@ same key) and expires.`)
 	configFlags(fs, e, &cfg, false)
 	base := fs.String("base-url", "http://"+cfg.Listen, "the server's public address")
 	days := fs.Int("days", 30, "days until the link expires")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError{fmt.Errorf("holds link: want one hold id")}
-	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	id, err := parseFlagsWithID(fs, args, "hold id")
 	switch {
-	case err != nil || id <= 0:
-		return usageError{fmt.Errorf("holds link: hold %q: want a positive id", fs.Arg(0))}
+	case err != nil:
+		return err
 	case *days <= 0:
 		return usageError{fmt.Errorf("holds link: --days must be positive")}
 	case len(cfg.SecretKey) < attribution.MinAckKeyLen:

@@ -105,22 +105,10 @@ itself. Reviewing the same way again changes nothing.`)
 	dismiss := fs.Bool("dismiss", false, "the signal was not real")
 	by := fs.String("by", "", "who reviewed it (required)")
 	note := fs.String("note", "", "what was found")
-	var flagArg string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		flagArg, args = args[0], args[1:]
-	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if flagArg == "" && fs.NArg() == 1 {
-		flagArg = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("risk review: unexpected arguments %q", fs.Args())}
-	}
-	id, err := strconv.ParseInt(flagArg, 10, 64)
+	id, err := parseFlagsWithID(fs, args, "flag number")
 	switch {
-	case err != nil || id <= 0:
-		return usageError{fmt.Errorf("risk review: want a flag number, not %q", flagArg)}
+	case err != nil:
+		return err
 	case *confirm == *dismiss:
 		return usageError{fmt.Errorf("risk review: give exactly one of --confirm and --dismiss")}
 	case strings.TrimSpace(*by) == "":

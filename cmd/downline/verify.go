@@ -88,23 +88,10 @@ changes nothing.`)
 	rejected := fs.Bool("rejected", false, "the receipt was rejected")
 	by := fs.String("by", "", "who contacted the customer (required)")
 	note := fs.String("note", "", "what was found")
-	// CASE may come before or after the flags.
-	var caseArg string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		caseArg, args = args[0], args[1:]
-	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if caseArg == "" && fs.NArg() == 1 {
-		caseArg = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("verify decide: unexpected arguments %q", fs.Args())}
-	}
-	id, err := strconv.ParseInt(caseArg, 10, 64)
+	id, err := parseFlagsWithID(fs, args, "case number")
 	switch {
-	case err != nil || id <= 0:
-		return usageError{fmt.Errorf("verify decide: want a case number, not %q", caseArg)}
+	case err != nil:
+		return err
 	case *confirmed == *rejected:
 		return usageError{fmt.Errorf("verify decide: give exactly one of --confirmed and --rejected")}
 	case strings.TrimSpace(*by) == "":

@@ -22,12 +22,9 @@ type adminRiskPage struct {
 // riskStaff returns the signed-in user when it may use p on risk flags
 // (admin and compliance), and checks the service is wired.
 func (s *Server) riskStaff(r *http.Request, p downline.Permission) (*downline.User, error) {
-	u, err := requireStaff(r)
+	u, err := requireStaffFor(r, p, "Only compliance and admins review risk flags.")
 	if err != nil {
 		return nil, err
-	}
-	if !downline.Allowed(u.Role, p, downline.RelNone) {
-		return nil, downline.Errorf(downline.CodeForbidden, "Only compliance and admins review risk flags.")
 	}
 	if s.Risk == nil {
 		return nil, downline.Errorf(downline.CodeNotFound, "Risk review is not available.")

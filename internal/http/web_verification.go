@@ -27,12 +27,9 @@ type adminVerificationsPage struct {
 // verification cases (admin and compliance), and checks the service is
 // wired.
 func (s *Server) verificationStaff(r *http.Request, p downline.Permission) (*downline.User, error) {
-	u, err := requireStaff(r)
+	u, err := requireStaffFor(r, p, "Only compliance and admins work on receipt verifications.")
 	if err != nil {
 		return nil, err
-	}
-	if !downline.Allowed(u.Role, p, downline.RelNone) {
-		return nil, downline.Errorf(downline.CodeForbidden, "Only compliance and admins work on receipt verifications.")
 	}
 	if s.Verifications == nil {
 		return nil, downline.Errorf(downline.CodeNotFound, "Receipt verification is not available.")
