@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/downline/downline"
@@ -68,14 +67,12 @@ func (s *Server) handleAPIRiskFlagList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter status: must be open, confirmed or dismissed"))
 		return
 	}
-	if v := q.Get("order_id"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id < 1 {
-			s.writeError(w, r, downline.Errorf(downline.CodeInvalid, "query parameter order_id: must be a positive integer"))
-			return
-		}
-		f.OrderID = downline.OrderID(id)
+	id, err := queryID(r, "order_id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
+	f.OrderID = downline.OrderID(id)
 	fl, total, err := s.Risk.FindRiskFlags(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)

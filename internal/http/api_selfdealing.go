@@ -2,7 +2,6 @@ package http
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/downline/downline"
@@ -62,19 +61,13 @@ func selfDealingFilter(r *http.Request) (downline.SelfDealingHoldFilter, error) 
 	default:
 		return f, downline.Errorf(downline.CodeInvalid, "query parameter status: must be open or acknowledged")
 	}
-	for _, p := range []struct {
-		name string
-		dst  *int64
-	}{{"customer_id", (*int64)(&f.CustomerID)}, {"distributor_id", (*int64)(&f.DistributorID)}} {
-		if v := q.Get(p.name); v != "" {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || id < 1 {
-				return f, downline.Errorf(downline.CodeInvalid, "query parameter %s: must be a positive integer", p.name)
-			}
-			*p.dst = id
-		}
+	c, err := queryID(r, "customer_id")
+	if err != nil {
+		return f, err
 	}
-	return f, nil
+	d, err := queryID(r, "distributor_id")
+	f.CustomerID, f.DistributorID = downline.CustomerID(c), downline.DistributorID(d)
+	return f, err
 }
 
 // handleAPISelfDealingHoldList lists TX-11 holds by id.

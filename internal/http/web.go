@@ -252,19 +252,6 @@ func requireStaff(r *http.Request) (*downline.User, error) {
 	return u, nil
 }
 
-// requireStaffFor returns the signed-in staff user when its role has p;
-// deny is the message other staff see.
-func requireStaffFor(r *http.Request, p downline.Permission, deny string) (*downline.User, error) {
-	u, err := requireStaff(r)
-	if err != nil {
-		return nil, err
-	}
-	if !downline.Allowed(u.Role, p, downline.RelNone) {
-		return nil, downline.Errorf(downline.CodeForbidden, "%s", deny)
-	}
-	return u, nil
-}
-
 // requireDistributor returns the signed-in distributor user, or an error
 // for anyone else.
 func requireDistributor(r *http.Request) (*downline.User, error) {

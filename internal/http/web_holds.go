@@ -20,7 +20,11 @@ type adminHoldsPage struct {
 
 // handleWebHoldsIndex lists holds, 100 a page, open ones by default.
 func (s *Server) handleWebHoldsIndex(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.riskStaff(r, downline.PermRiskRead); err != nil {
+	_, err := requireStaff(r)
+	if err == nil {
+		err = s.authorize(r, downline.PermRiskRead, downline.RelNone)
+	}
+	if err != nil {
 		s.webError(w, r, err)
 		return
 	}

@@ -19,22 +19,19 @@ type adminRiskPage struct {
 	Next   string
 }
 
-// riskStaff returns the signed-in user when it may use p on risk flags
-// (admin and compliance), and checks the service is wired.
-func (s *Server) riskStaff(r *http.Request, p downline.Permission) (*downline.User, error) {
-	u, err := requireStaffFor(r, p, "Only compliance and admins review risk flags.")
+// webRiskReady checks that a staff member may use p on risk flags (the
+// API's riskReady) and returns the user.
+func (s *Server) webRiskReady(r *http.Request, p downline.Permission) (*downline.User, error) {
+	u, err := requireStaff(r)
 	if err != nil {
 		return nil, err
 	}
-	if s.Risk == nil {
-		return nil, downline.Errorf(downline.CodeNotFound, "Risk review is not available.")
-	}
-	return u, nil
+	return u, s.riskReady(r, p)
 }
 
 // handleWebRiskIndex lists flags, 100 a page, open ones by default.
 func (s *Server) handleWebRiskIndex(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.riskStaff(r, downline.PermRiskRead); err != nil {
+	if _, err := s.webRiskReady(r, downline.PermRiskRead); err != nil {
 		s.webError(w, r, err)
 		return
 	}
@@ -62,7 +59,7 @@ func (s *Server) handleWebRiskIndex(w http.ResponseWriter, r *http.Request) {
 // handleWebRiskReview closes a flag from the list; the reviewer is the
 // signed-in user. Each change is audited.
 func (s *Server) handleWebRiskReview(w http.ResponseWriter, r *http.Request) {
-	u, err := s.riskStaff(r, downline.PermRiskReview)
+	u, err := s.webRiskReady(r, downline.PermRiskReview)
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -72,12 +69,8 @@ func (s *Server) handleWebRiskReview(w http.ResponseWriter, r *http.Request) {
 		s.webError(w, r, err)
 		return
 	}
-	by := u.Name
-	if by == "" {
-		by = u.Email
-	}
 	f, changed, err := s.Risk.ReviewRiskFlag(r.Context(), id, downline.RiskReview{
-		Status: downline.RiskFlagStatus(r.PostFormValue("status")), By: by, Note: r.PostFormValue("note")})
+		Status: downline.RiskFlagStatus(r.PostFormValue("status")), By: u.Actor().Name, Note: r.PostFormValue("note")})
 	if err != nil {
 		s.webError(w, r, err)
 		return

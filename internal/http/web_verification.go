@@ -23,35 +23,21 @@ type adminVerificationsPage struct {
 	Next     string
 }
 
-// verificationStaff returns the signed-in user when it may use p on
-// verification cases (admin and compliance), and checks the service is
-// wired.
-func (s *Server) verificationStaff(r *http.Request, p downline.Permission) (*downline.User, error) {
-	u, err := requireStaffFor(r, p, "Only compliance and admins work on receipt verifications.")
-	if err != nil {
-		return nil, err
-	}
-	if s.Verifications == nil {
-		return nil, downline.Errorf(downline.CodeNotFound, "Receipt verification is not available.")
-	}
-	return u, nil
-}
-
 // handleWebVerificationIndex lists cases, 100 a page, filtered by period,
 // status and overdue.
 func (s *Server) handleWebVerificationIndex(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.verificationStaff(r, downline.PermVerificationRead); err != nil {
+	if _, err := requireStaff(r); err != nil {
+		s.webError(w, r, err)
+		return
+	}
+	currency, err := s.verificationsReady(r, downline.PermVerificationRead)
+	if err != nil {
 		s.webError(w, r, err)
 		return
 	}
 	ctx := r.Context()
-	prog, err := s.Programme.FindProgramme(ctx)
-	if err != nil {
-		s.webError(w, r, err)
-		return
-	}
 	q := r.URL.Query()
-	p := adminVerificationsPage{layout: s.newLayout(r, "Receipt verification", "compliance"), Currency: prog.Currency,
+	p := adminVerificationsPage{layout: s.newLayout(r, "Receipt verification", "compliance"), Currency: currency,
 		Now: s.now(), Period: q.Get("period"), Status: q.Get("status"), Overdue: q.Get("overdue") == "true"}
 	after, limit, err := pageParams(r)
 	if err != nil {
@@ -87,7 +73,10 @@ func (s *Server) handleWebVerificationIndex(w http.ResponseWriter, r *http.Reque
 // handleWebVerificationDecide records a decision made from the list; the
 // decider is the signed-in user.
 func (s *Server) handleWebVerificationDecide(w http.ResponseWriter, r *http.Request) {
-	u, err := s.verificationStaff(r, downline.PermVerificationDecide)
+	u, err := requireStaff(r)
+	if err == nil {
+		_, err = s.verificationsReady(r, downline.PermVerificationDecide)
+	}
 	if err != nil {
 		s.webError(w, r, err)
 		return
@@ -97,12 +86,8 @@ func (s *Server) handleWebVerificationDecide(w http.ResponseWriter, r *http.Requ
 		s.webError(w, r, err)
 		return
 	}
-	by := u.Name
-	if by == "" {
-		by = u.Email
-	}
 	c, changed, err := s.Verifications.DecideVerification(r.Context(), downline.VerificationID(id), downline.VerificationDecision{
-		Status: downline.VerificationStatus(r.PostFormValue("status")), By: by, Note: r.PostFormValue("note")})
+		Status: downline.VerificationStatus(r.PostFormValue("status")), By: u.Actor().Name, Note: r.PostFormValue("note")})
 	if err != nil {
 		s.webError(w, r, err)
 		return
