@@ -22,15 +22,6 @@ import (
 
 // addressHash is what the store keeps of a billing address: the SHA-256
 // of its normalised form, hex, or "" for none.
-// billingHash returns the hash of o's billing address: of BillingAddress
-// when given, else the BillingAddressHash an export carried.
-func billingHash(o *downline.Order) string {
-	if o.BillingAddress != "" {
-		return addressHash(o.BillingAddress)
-	}
-	return o.BillingAddressHash
-}
-
 func addressHash(addr string) string {
 	n := attribution.NormalizeAddress(addr)
 	if n == "" {
@@ -53,7 +44,7 @@ func (in *orderInserter) reclassifyCircular(ctx context.Context, fresh []*downli
 		if o.PaymentFingerprint != "" {
 			payer.PaymentFingerprints = []string{o.PaymentFingerprint}
 		}
-		if h := billingHash(o); h != "" {
+		if h := o.BillingAddressHash; h != "" {
 			payer.BillingAddresses = []string{h}
 		}
 		if payer.PaymentFingerprints == nil && payer.BillingAddresses == nil {

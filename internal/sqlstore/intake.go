@@ -11,7 +11,7 @@ import (
 
 // sellThroughWindow is the TX-05 trailing window for software resale
 // (compliance.md §4 TX-05 (c): 90 days for SaaS).
-const sellThroughWindow = 90 * 24 * time.Hour
+const sellThroughWindow = sellThroughDays * 24 * time.Hour
 
 // resaleFigures are one distributor's resale figures at an instant, in
 // units (line quantities), from the orders not fully refunded.

@@ -184,9 +184,9 @@ func orderDigest(o *downline.Order) string {
 	for _, l := range o.Lines {
 		d.str(l.ProductRef).int(l.Quantity).int(l.UnitPrice).int(l.CV).int(l.QV)
 	}
-	if h := billingHash(o); o.PaymentFingerprint != "" || h != "" {
+	if o.PaymentFingerprint != "" || o.BillingAddressHash != "" {
 		// Only then, so that the digests of orders without them stay.
-		d.str(o.PaymentFingerprint).str(h)
+		d.str(o.PaymentFingerprint).str(o.BillingAddressHash)
 	}
 	return d.sum()
 }
@@ -295,8 +295,12 @@ func (in *orderInserter) resolve(ctx context.Context, o *downline.Order) error {
 	if err := in.refs.distributor(ctx, what, "distributor", &o.DistributorID, &o.DistributorRef); err != nil {
 		return err
 	}
-	if o.BillingAddress != "" && o.BillingAddressHash != "" && addressHash(o.BillingAddress) != o.BillingAddressHash {
-		return downline.Errorf(downline.CodeInvalid, "%s: billing address hash does not match the billing address", what)
+	if o.BillingAddress != "" {
+		h := addressHash(o.BillingAddress)
+		if o.BillingAddressHash != "" && o.BillingAddressHash != h {
+			return downline.Errorf(downline.CodeInvalid, "%s: billing address hash does not match the billing address", what)
+		}
+		o.BillingAddressHash = h
 	}
 	if o.Currency != in.cat.currency {
 		return downline.Errorf(downline.CodeInvalid, "%s: currency %s must be the programme currency %s", what, o.Currency, in.cat.currency)
@@ -419,7 +423,7 @@ func (in *orderInserter) createAll(ctx context.Context, os []*downline.Order) er
 			totalCV += l.TotalCV()
 		}
 		rows[i] = []any{o.ExternalID, o.DistributorID, nullID(o.CustomerID), o.Purpose, o.Currency, encodeTime(o.PaidAt),
-			o.Period, o.Status, o.VolumeState, o.PaymentFingerprint, billingHash(o),
+			o.Period, o.Status, o.VolumeState, o.PaymentFingerprint, o.BillingAddressHash,
 			nullID(o.OriginalDistributorID), o.OriginalPurpose, total, totalCV, digests[o], encodeTime(in.tx.now)}
 	}
 	err = insertRows(ctx, in.tx, "orders", []string{"external_id", "distributor_id", "customer_id", "purpose", "currency",
