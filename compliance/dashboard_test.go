@@ -81,7 +81,11 @@ func TestVerificationKPIs(t *testing.T) {
 		{VerificationFigures{}, map[string]Level{"verify_coverage": LevelNA, "verify_rejection_rate": LevelNA, "verify_overdue": LevelNA}},
 	}
 	for _, tt := range tests {
-		for _, k := range VerificationKPIs(tt.in, DefaultParams()) {
+		got := VerificationKPIs(tt.in, DefaultParams())
+		if len(got) != len(tt.want) {
+			t.Fatalf("%+v: %d rows, want %d", tt.in, len(got), len(tt.want))
+		}
+		for _, k := range got {
 			if k.Level != tt.want[k.ID] {
 				t.Errorf("%+v: %s = %s level %s, want %s", tt.in, k.ID, k.Value.Percent(1), k.Level, tt.want[k.ID])
 			}

@@ -178,7 +178,13 @@ func TestGateTX08PayoutCap(t *testing.T) {
 func TestEngineAgreesWithTXRules(t *testing.T) {
 	prm := DefaultParams()
 	gates := "{sell_through_min_pct: 70, end_user_min_pct: 80, customer_cv_share_min: \"2/3\", cn_own_sales_cap_pct: 30}"
-	p, err := compplan.ParsePlan(strings.NewReader(strings.Replace(gatePlan, "{GATES}", gates, 1)))
+	// Direct at 40 %, above the 30 % CN cap, so that the cap binds
+	// whenever the CN earner has own sales.
+	plan := strings.Replace(strings.Replace(gatePlan, "{GATES}", gates, 1), "basis: [cuv], rate_pct: 20}", "basis: [cuv], rate_pct: 40}", 1)
+	if !strings.Contains(plan, "rate_pct: 40}") {
+		t.Fatal("the direct rate was not raised")
+	}
+	p, err := compplan.ParsePlan(strings.NewReader(plan))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +215,7 @@ func TestEngineAgreesWithTXRules(t *testing.T) {
 				t.Errorf("%+v: engine factor %s, register %s", c, r.Company().Factor, f.Decimal(9))
 			}
 		}
-		if d1 := r.Distributor(0); d1.Total > CNPayCap(c.own*100, prm) || d1.Earnings[1] != 0 {
+		if d1 := r.Distributor(0); d1.Total != CNPayCap(c.own*100, prm) || d1.Earnings[1] != 0 {
 			t.Errorf("%+v: CN earner paid %d (override %d), cap %d", c, d1.Total, d1.Earnings[1], CNPayCap(c.own*100, prm))
 		}
 	}

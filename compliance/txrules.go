@@ -5,25 +5,12 @@ import (
 	"math/big"
 )
 
-// This file holds the pay-run rules of compliance.md §4 as pure decision
-// functions, for the order intake and the reports to call; the engine
-// (compplan, which may not import this package) implements TX-03 to TX-08
-// and TX-12 itself, and TestEngineAgreesWithTXRules holds the two to the
-// same answers.
-
-// RewardablePersonalUse is TX-03: RPCV = min(PCV, pc_cap_abs, CuV × s/(1−s)),
-// which for s = 1/3 caps RPCV at half of CuV. Amounts in minor units; the
-// share cap is rounded down to the minor unit (never pay on a fraction
-// that is not there).
-func RewardablePersonalUse(pcv, cuv int64, p Params) int64 {
-	if pcv <= 0 || cuv <= 0 {
-		return 0
-	}
-	s := p.PCShare
-	rel := new(big.Int).Mul(big.NewInt(cuv), big.NewInt(s.Num))
-	rel.Quo(rel, big.NewInt(s.Den-s.Num))
-	return min(pcv, p.PCCapAbs, rel.Int64())
-}
+// This file holds pay-run rules of compliance.md §4 as pure decision
+// functions: the order intake calls CheckResaleOrder (TX-10, with TX-05's
+// IsSellThroughMet). The engine (compplan, which may not import this
+// package) implements TX-03 to TX-08 and TX-12 itself; CompanyFactor,
+// Scale and CNPayCap state TX-07 and TX-12 independently, and
+// TestEngineAgreesWithTXRules holds the engine to their answers.
 
 // IsSellThroughMet is TX-05: units resold or assigned to verified customers
 // over units bought for resale in the trailing window must be at least

@@ -5,22 +5,6 @@ import (
 	"testing"
 )
 
-func TestRewardablePersonalUse(t *testing.T) {
-	p := DefaultParams()
-	tests := []struct{ pcv, cuv, want int64 }{
-		{35000, 30000, 15000},  // TX-03 (d): min(350, 200, 300/2) = 150
-		{35000, 100000, 20000}, // the absolute cap binds: min(350, 200, 500)
-		{5000, 100000, 5000},   // all personal use is rewardable
-		{5000, 0, 0},           // no customers, nothing rewardable
-		{3, 5, 2},              // 5 × (1/3)/(2/3) = 2.5, rounded down
-	}
-	for _, tt := range tests {
-		if got := RewardablePersonalUse(tt.pcv, tt.cuv, p); got != tt.want {
-			t.Errorf("RewardablePersonalUse(%d, %d) = %d, want %d", tt.pcv, tt.cuv, got, tt.want)
-		}
-	}
-}
-
 func TestSellThrough(t *testing.T) {
 	p := DefaultParams()
 	// TX-05 (d): 6 of 10 seats assigned = 60 % < 70 %; 7 of 10 passes.

@@ -275,7 +275,10 @@ func TestVendorFlowEndToEnd(t *testing.T) {
 func closeAndPay(t *testing.T, f *fixture, schemas *apiSchemas, admin, billing *client) {
 	plan, err := os.ReadFile(filepath.Join("..", "..", "examples", "plans", "customer-first.yaml"))
 	if err != nil {
-		t.Skipf("reference plan: %v", err)
+		t.Fatalf("reference plan: %v", err)
+	}
+	if !strings.Contains(string(plan), "currency: USD") {
+		t.Fatal("the reference plan no longer says currency: USD")
 	}
 	yaml := strings.Replace(string(plan), "currency: USD", "currency: EUR", 1)
 	admin.call("POST", "/api/v1/plans", http.StatusCreated, map[string]string{"yaml": yaml, "active_from": "2026-01"})
