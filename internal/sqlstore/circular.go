@@ -50,31 +50,20 @@ func (in *orderInserter) reclassifyCircular(ctx context.Context, fresh []*downli
 		if payer.PaymentFingerprints == nil && payer.BillingAddresses == nil {
 			continue
 		}
-		chain, err := earnerChain(ctx, in.tx, o.DistributorID)
+		chain, err := in.chains.get(ctx, in.tx, o.DistributorID)
 		if err != nil {
 			return nil, err
 		}
-		parties, err := participantPayers(ctx, in.tx, chain)
-		if err != nil {
-			return nil, err
+		parties, ok := in.payers[o.DistributorID]
+		if !ok {
+			if parties, err = participantPayers(ctx, in.tx, chain); err != nil {
+				return nil, err
+			}
+			in.payers[o.DistributorID] = parties
 		}
-		signals := attribution.SelfReferralSignals(payer, parties)
-		if len(signals) == 0 {
+		match, reasons := nearestMatch(chain, attribution.SelfReferralSignals(payer, parties))
+		if reasons == nil {
 			continue
-		}
-		// The nearest matched earner: the seller first, then up the line.
-		var match earner
-		var reasons []string
-		for _, e := range chain {
-			for _, s := range signals {
-				if s.DistributorID == e.id {
-					match = e
-					reasons = append(reasons, s.Reason)
-				}
-			}
-			if reasons != nil {
-				break
-			}
 		}
 		reason := fmt.Sprintf("TX-02: %s; order %q reclassified from %s of distributor %d to personal use of distributor %d",
 			strings.Join(reasons, "; "), o.ExternalID, o.Purpose, o.DistributorID, match.id)

@@ -79,7 +79,7 @@ func (in *orderInserter) applyHolds(ctx context.Context, fresh []*downline.Order
 		if !ok {
 			return fmt.Errorf("order %q: self-dealing check: customer %d: %w", first[k].ExternalID, k.customer, sql.ErrNoRows)
 		}
-		h, err := holdPair(ctx, in.tx, k, org.name, org.domain, holds[k].id, holds[k].acked)
+		h, err := holdPair(ctx, in.tx, in.chains, k, org.name, org.domain, holds[k].id, holds[k].acked)
 		if err != nil {
 			return fmt.Errorf("order %q: self-dealing check: %w", first[k].ExternalID, err)
 		}
@@ -96,7 +96,7 @@ func (in *orderInserter) applyHolds(ctx context.Context, fresh []*downline.Order
 // holdPair reports whether the pair's orders are held, given the
 // customer's name and domain and the pair's hold (holdID 0: none), opening
 // a hold when the self-dealing check matches and the pair has none.
-func holdPair(ctx context.Context, tx *Tx, k holdKey, name, domain string, holdID int64, acked bool) (bool, error) {
+func holdPair(ctx context.Context, tx *Tx, chains chainCache, k holdKey, name, domain string, holdID int64, acked bool) (bool, error) {
 	if holdID != 0 {
 		if acked {
 			return false, nil
@@ -117,7 +117,7 @@ func holdPair(ctx context.Context, tx *Tx, k holdKey, name, domain string, holdI
 		// hold, and distributors declare no employer name today.
 		return false, nil
 	}
-	chain, err := earnerChain(ctx, tx, k.distributor)
+	chain, err := chains.get(ctx, tx, k.distributor)
 	if err != nil {
 		return false, err
 	}
@@ -147,6 +147,40 @@ func holdPair(ctx context.Context, tx *Tx, k holdKey, name, domain string, holdI
 type earner struct {
 	id         downline.DistributorID
 	ref, email string
+}
+
+// chainCache keeps the earner chains one transaction has read, by seller.
+type chainCache map[downline.DistributorID][]earner
+
+// get returns d's earner chain, reading it once per transaction.
+func (c chainCache) get(ctx context.Context, tx *Tx, d downline.DistributorID) ([]earner, error) {
+	if chain, ok := c[d]; ok {
+		return chain, nil
+	}
+	chain, err := earnerChain(ctx, tx, d)
+	if err != nil {
+		return nil, err
+	}
+	c[d] = chain
+	return chain, nil
+}
+
+// nearestMatch returns the nearest earner of chain (the seller first, then
+// up the line) that a signal names, with the reasons of its signals; none
+// matched when reasons is nil.
+func nearestMatch(chain []earner, signals []attribution.Signal) (earner, []string) {
+	for _, e := range chain {
+		var reasons []string
+		for _, s := range signals {
+			if s.DistributorID == e.id {
+				reasons = append(reasons, s.Reason)
+			}
+		}
+		if reasons != nil {
+			return e, reasons
+		}
+	}
+	return earner{}, nil
 }
 
 // earnerChain returns the seller d and its sponsors up to a root, nearest

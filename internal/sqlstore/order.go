@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/downline/downline"
+	"github.com/downline/downline/attribution"
 )
 
 var _ downline.OrderService = (*DB)(nil)
@@ -252,6 +253,10 @@ type orderInserter struct {
 	gate     periodGate
 	refs     *refResolver
 	vols     *volumeBatch
+	// chains and payers keep the earner chains and their own purchases'
+	// payment facts read by this transaction's intake rules.
+	chains chainCache
+	payers map[downline.DistributorID][]attribution.Party
 }
 
 func newOrderInserter(ctx context.Context, tx *Tx) (*orderInserter, error) {
@@ -264,7 +269,8 @@ func newOrderInserter(ctx context.Context, tx *Tx) (*orderInserter, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &orderInserter{tx: tx, cat: cat, catFresh: fresh, gate: gate, vols: newVolumeBatch()}
+	in := &orderInserter{tx: tx, cat: cat, catFresh: fresh, gate: gate, vols: newVolumeBatch(),
+		chains: chainCache{}, payers: map[downline.DistributorID][]attribution.Party{}}
 	if in.refs, err = newRefResolver(ctx, tx); err != nil {
 		return nil, err
 	}

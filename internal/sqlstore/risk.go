@@ -35,7 +35,7 @@ const (
 // whose upline, appears to be the customer itself. It caches the earner
 // chains of a batch.
 type selfReferralCheck struct {
-	chains map[downline.DistributorID][]earner
+	chains chainCache
 }
 
 // check raises one open self_referral flag naming the nearest matched
@@ -46,38 +46,21 @@ func (sr *selfReferralCheck) check(ctx context.Context, tx *Tx, c downline.Custo
 		return nil
 	}
 	if sr.chains == nil {
-		sr.chains = map[downline.DistributorID][]earner{}
+		sr.chains = chainCache{}
 	}
-	chain, ok := sr.chains[to]
-	if !ok {
-		var err error
-		if chain, err = earnerChain(ctx, tx, to); err != nil {
-			return err
-		}
-		sr.chains[to] = chain
+	chain, err := sr.chains.get(ctx, tx, to)
+	if err != nil {
+		return err
 	}
 	parties := make([]attribution.Party, len(chain))
 	for i, e := range chain {
 		parties[i] = attribution.Party{DistributorID: e.id, Email: e.email}
 	}
-	signals := attribution.SelfReferralSignals(attribution.Party{Domain: domain}, parties)
-	if len(signals) == 0 {
+	m, reasons := nearestMatch(chain, attribution.SelfReferralSignals(attribution.Party{Domain: domain}, parties))
+	if reasons == nil {
 		return nil
 	}
-	// The nearest matched earner: the seller first, then up the line.
-	var match downline.DistributorID
-	var reasons []string
-	for _, e := range chain {
-		for _, s := range signals {
-			if s.DistributorID == e.id {
-				match = e.id
-				reasons = append(reasons, s.Reason)
-			}
-		}
-		if reasons != nil {
-			break
-		}
-	}
+	match := m.id
 	var n int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM risk_flags WHERE kind = ? AND customer_id = ? AND distributor_id = ?`,
 		RiskSelfReferral, c, match).Scan(&n); err != nil || n > 0 {
